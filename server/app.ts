@@ -1,0 +1,114 @@
+/**
+ * The HTTP + WebSocket server: one express app, one upgrade path that runs the same checks
+ * (Origin, then session) before any socket handler, one error handler.
+ * Feature modules add routes through `routes` and sockets through `sockets`.
+ */
+import express, { type Express } from 'express';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { join } from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Config } from './config.js';
+import type { Logger } from './logger.js';
+import type { Store } from './store.js';
+import type { LabManager } from './labs.js';
+import { packageRoot } from '../sandbox/index.js';
+import { errorHandler } from './http/errors.js';
+import { originAllowed } from './http/origin.js';
+import { Sessions, csrfGuard, type Session } from './http/session.js';
+import { HttpError } from './errors.js';
+
+export interface AppContext {
+  config: Config;
+  store: Store;
+  log: Logger;
+  labs: LabManager;
+  sessions: Sessions;
+}
+
+/** A feature's HTTP routes, mounted after session and CSRF middleware. */
+export type RouteModule = (app: Express, ctx: AppContext) => void;
+
+/** A feature's WebSocket endpoint: runs only after the Origin and session checks passed. */
+export interface SocketRoute {
+  path: string;
+  /** Maximum size of one incoming frame, in bytes. */
+  maxPayload: number;
+  handle(ws: WebSocket, req: IncomingMessage, session: Session, url: URL): void;
+}
+
+export interface App {
+  app: Express;
+  server: Server;
+  close(): Promise<void>;
+}
+
+const securityHeaders: express.RequestHandler = (_req, res, next) => {
+  res.setHeader(
+    'Content-Security-Policy',
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  );
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Referrer-Policy', 'same-origin');
+  res.setHeader('X-Frame-Options', 'DENY');
+  next();
+};
+
+export function createApp(ctx: AppContext, routes: RouteModule[], sockets: SocketRoute[]): App {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(securityHeaders);
+  app.use(express.json({ limit: '256kb' }));
+  app.use(ctx.sessions.middleware());
+  app.use((req, res, next) => {
+    // Browser requests that change state must come from our own pages.
+    if (!['GET', 'HEAD', 'OPTIONS'].includes(req.method)) {
+      const o = originAllowed(req, ctx.config.trustedOrigins, { requireOrigin: false });
+      if (!o.ok) return next(new HttpError(403, `Request refused: ${o.reason}.`));
+    }
+    next();
+  });
+  app.use(csrfGuard);
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true });
+  });
+  for (const register of routes) register(app, ctx);
+  app.use('/assets', express.static(join(packageRoot, 'dist', 'client'), { fallthrough: true, maxAge: '1h' }));
+  app.use('/assets', express.static(join(packageRoot, 'client', 'public'), { maxAge: '1h' }));
+  app.use('/api', (_req, _res, next) => next(new HttpError(404, 'No such API endpoint.')));
+  app.use(errorHandler(ctx.log));
+
+  const server = createServer(app);
+  // One WebSocketServer per route, so each enforces its own frame size limit (a larger frame closes with 1009).
+  const servers = new Map(sockets.map((r) => [r.path, new WebSocketServer({ noServer: true, maxPayload: r.maxPayload })]));
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const refuse = (status: number, reason: string) => {
+      ctx.log.info('websocket refused', { path: req.url, status, reason });
+      socket.end(`HTTP/1.1 ${status} ${reason.replace(/[\r\n]/g, ' ')}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    };
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      return refuse(400, 'Bad Request');
+    }
+    const route = sockets.find((s) => s.path === url.pathname);
+    if (!route) return refuse(404, 'Not Found');
+    const origin = originAllowed(req, ctx.config.trustedOrigins, { requireOrigin: true });
+    if (!origin.ok) return refuse(403, 'Forbidden');
+    const session = ctx.sessions.fromRequest(req);
+    if (!session) return refuse(401, 'Unauthorized');
+    servers.get(route.path)!.handleUpgrade(req, socket, head, (ws) => route.handle(ws, req, session, url));
+  });
+
+  return {
+    app,
+    server,
+    close: () =>
+      new Promise((resolve) => {
+        for (const wss of servers.values()) for (const c of wss.clients) c.terminate();
+        server.closeAllConnections?.();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,22 @@
+/** kubelab serve */
+import { configFlags, configInput, type Command } from './common.js';
+import { loadConfig } from '../config.js';
+import { startServer } from '../server.js';
+
+export const serveCommand: Command = {
+  path: ['serve'],
+  summary: 'Start the kubelab server (lessons, terminals, grading)',
+  usage: 'serve [--host 127.0.0.1] [--port 3000] [--provider kwok] [--data-dir DIR] [--config FILE]',
+  options: { ...configFlags, host: { type: 'string' }, port: { type: 'string' }, workers: { type: 'string' }, 'pool-size': { type: 'string' }, auth: { type: 'string' } },
+  async run({ values }) {
+    const config = loadConfig({ ...(configInput(values) as object), auth: values.auth as never });
+    const server = await startServer(config);
+    console.log(`kubelab is running at ${server.url}`);
+    await new Promise<void>((resolve) => {
+      const stop = () => void server.stop().then(resolve);
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    return 0;
+  },
+};

@@ -1,0 +1,112 @@
+/**
+ * Sessions: an opaque random token in an HttpOnly, SameSite=Strict cookie; the database keeps only
+ * its sha256. In single-user mode (loopback only) the first visit gets a session for the local
+ * learner without sign-up. Every state-changing request must carry the session's CSRF token.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage } from 'node:http';
+import type { Store } from '../store.js';
+import type { User } from '../store/users.js';
+import type { Config } from '../config.js';
+import { HttpError } from '../errors.js';
+
+export const sessionCookie = 'kubelab_session';
+const sessionDays = 14;
+
+export interface Session {
+  id: string;
+  user: User;
+  csrfToken: string;
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    session?: Session;
+  }
+}
+
+const hash = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export function parseCookies(header: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of (header ?? '').split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0) {
+      try {
+        out[part.slice(0, i).trim()] = decodeURIComponent(part.slice(i + 1).trim());
+      } catch {
+        /* a malformed cookie is ignored, not fatal */
+      }
+    }
+  }
+  return out;
+}
+
+export class Sessions {
+  constructor(private readonly store: Store, private readonly config: Config) {}
+
+  create(user: User): { token: string; session: Session } {
+    const token = randomBytes(32).toString('base64url');
+    const csrfToken = randomBytes(24).toString('base64url');
+    const expires = new Date(Date.now() + sessionDays * 86400_000).toISOString();
+    this.store.db.prepare('INSERT INTO sessions (id, user_id, csrf_token, expires_at) VALUES (?, ?, ?, ?)').run(hash(token), user.id, csrfToken, expires);
+    return { token, session: { id: hash(token), user, csrfToken } };
+  }
+
+  /** The session a request's cookie names, if it is valid and not expired. */
+  fromRequest(req: IncomingMessage): Session | undefined {
+    const token = parseCookies(req.headers.cookie)[sessionCookie];
+    if (!token || token.length > 200) return undefined;
+    const row = this.store.db
+      .prepare("SELECT id, user_id, csrf_token FROM sessions WHERE id = ? AND expires_at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now')")
+      .get(hash(token)) as { id: string; user_id: number; csrf_token: string } | undefined;
+    if (!row) return undefined;
+    const user = this.store.users.byId(row.user_id);
+    return user && { id: row.id, user, csrfToken: row.csrf_token };
+  }
+
+  destroy(sessionId: string): void {
+    this.store.db.prepare('DELETE FROM sessions WHERE id = ?').run(sessionId);
+  }
+
+  cookie(token: string, secure: boolean): string {
+    return `${sessionCookie}=${token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${sessionDays * 86400}${secure ? '; Secure' : ''}`;
+  }
+
+  /** Express middleware: sets req.session; in single-user mode creates one for the local learner. */
+  middleware() {
+    return (req: Request, res: Response, next: NextFunction) => {
+      req.session = this.fromRequest(req);
+      if (!req.session && this.config.auth === 'single-user' && req.method === 'GET') {
+        const user = this.store.users.ensure('local', 'You', 'admin');
+        const { token, session } = this.create(user);
+        res.setHeader('Set-Cookie', this.cookie(token, req.secure));
+        req.session = session;
+      }
+      next();
+    };
+  }
+}
+
+export function requireSession(req: Request): Session {
+  if (!req.session) throw new HttpError(401, 'You are not signed in.', 'Sign in, then try again.');
+  return req.session;
+}
+
+/** Rejects a state-changing request whose X-CSRF-Token header does not match the session's. */
+export function csrfGuard(req: Request, _res: Response, next: NextFunction): void {
+  if (['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return next();
+  const sent = req.get('x-csrf-token') ?? (typeof req.body === 'object' && req.body ? (req.body as Record<string, unknown>)._csrf : undefined);
+  const expected = req.session?.csrfToken;
+  if (!expected || typeof sent !== 'string' || !safeEqual(sent, expected)) {
+    return next(new HttpError(403, 'This request did not carry a valid CSRF token.', 'Reload the page and try again.'));
+  }
+  next();
+}
+
+export function safeEqual(a: string, b: string): boolean {
+  const ab = Buffer.from(a);
+  const bb = Buffer.from(b);
+  return ab.length === bb.length && timingSafeEqual(ab, bb);
+}
