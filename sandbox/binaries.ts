@@ -4,11 +4,12 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from './paths.js';
 import { SandboxError } from './provider.js';
 
-export const binaryNames = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok', 'kwokctl'] as const;
+export const binaryNames = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubectl', 'kwok', 'kwokctl'] as const;
 export type BinaryName = (typeof binaryNames)[number];
 
 /** The folder with obtain.sh and versions.env. */
@@ -71,4 +72,16 @@ export function obtainBinaries(cacheDir: string, onLine: (line: string) => void 
       else reject(new SandboxError('the cluster binaries could not be obtained (see the lines above)', 'Install Go 1.24+ or put the binaries on PATH, then run `kubelab setup` again.'));
     });
   });
+}
+
+/** The cache folder kubelab uses unless the config names another (same default as server/config.ts). */
+export function defaultCacheDir(): string {
+  return process.env.KUBELAB_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'kubelab');
+}
+
+/** The kubectl that matches the labs' control plane: KUBELAB_KUBECTL, else the cached build, else PATH. */
+export function kubectlPath(cacheDir: string = defaultCacheDir()): string {
+  if (process.env.KUBELAB_KUBECTL) return process.env.KUBELAB_KUBECTL;
+  const cached = join(binDir(cacheDir), 'kubectl');
+  return existsSync(cached) ? cached : 'kubectl';
 }

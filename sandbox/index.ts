@@ -1,6 +1,6 @@
 /** The public interface of sandbox/: what server/ may import. */
 export * from './provider.js';
 export { KwokProvider, labVariables, type KwokProviderOptions } from './kwok.js';
-export { binDir, binaryNames, locateBinaries, obtainBinaries, pinnedVersions } from './binaries.js';
+export { binDir, binaryNames, defaultCacheDir, kubectlPath, locateBinaries, obtainBinaries, pinnedVersions } from './binaries.js';
 export { packageRoot } from './paths.js';
 export { kubectl, run, type RunResult } from './run.js';

@@ -7,7 +7,7 @@
  * it with the three kubeconfigs and lab.json. Deleting that one folder removes every file of a lab.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
 import { locateBinaries } from './binaries.js';
 import { componentRunning, setComponentRunning } from './kwok/components.js';
@@ -25,7 +25,7 @@ import {
   type LabSpec,
   type Progress,
 } from './provider.js';
-import { kubectl, kubectlPath, run } from './run.js';
+import { kubectl, run } from './run.js';
 
 export interface KwokProviderOptions {
   /** Folder that holds every kwok lab (KWOK_WORKDIR). */
@@ -49,8 +49,6 @@ export class KwokProvider implements ClusterProvider {
     } catch (err) {
       return { ok: false, reason: `${(err as SandboxError).message}. ${(err as SandboxError).hint ?? ''}`.trim() };
     }
-    const probe = await run(kubectlPath(), ['version', '--client'], { timeoutMs: 10_000 }).catch(() => undefined);
-    if (!probe || probe.code !== 0) return { ok: false, reason: 'kubectl is not on PATH (kwokctl needs it). Install it: apt-get install kubectl' };
     const openssl = await run('openssl', ['version'], { timeoutMs: 10_000 }).catch(() => undefined);
     if (!openssl || openssl.code !== 0) return { ok: false, reason: 'openssl is not installed (needed to issue lab credentials). Install it: apt-get install openssl' };
     return { ok: true };
@@ -128,7 +126,7 @@ export class KwokProvider implements ClusterProvider {
           '--kube-controller-manager-binary', bins['kube-controller-manager'], '--kube-scheduler-binary', bins['kube-scheduler'],
           '--kwok-controller-binary', bins.kwok, '--wait', '120s', '--timeout', '180s',
         ],
-        { env: { ...process.env, KWOK_WORKDIR: this.opts.workDir, KWOK_KUBECTL_BINARY: await resolveKubectl() }, timeoutMs: 240_000 },
+        { env: { ...process.env, KWOK_WORKDIR: this.opts.workDir, KWOK_KUBECTL_BINARY: bins.kubectl, PATH: `${dirname(bins.kubectl)}:${process.env.PATH ?? ''}` }, timeoutMs: 240_000 },
       );
       if (r.code !== 0) {
         const lines = (r.stderr + r.stdout).split('\n').filter((l) => /error|fail/i.test(l));
@@ -239,11 +237,6 @@ function serverOf(kubeconfigYaml: string): string {
   const m = /server:\s*(\S+)/.exec(kubeconfigYaml);
   if (!m) throw new SandboxError('kwokctl wrote a kubeconfig without a server');
   return m[1]!;
-}
-
-async function resolveKubectl(): Promise<string> {
-  const r = await run('sh', ['-c', 'command -v "$0"', kubectlPath()], { timeoutMs: 5000 });
-  return r.stdout.trim() || kubectlPath();
 }
 
 export function labVariables(name: string, workers: string[], namespace: string): Record<string, string> {

@@ -1,5 +1,6 @@
 /** Running a child process with argv only (never a shell string), a timeout, and captured output. */
 import { spawn } from 'node:child_process';
+import { kubectlPath } from './binaries.js';
 
 export interface RunResult {
   code: number | null;
@@ -47,10 +48,6 @@ export function run(file: string, args: string[], opts: RunOptions = {}): Promis
   });
 }
 
-/** kubectl path: KUBELAB_KUBECTL, else the one on PATH. */
-export function kubectlPath(): string {
-  return process.env.KUBELAB_KUBECTL ?? 'kubectl';
-}
 
 /** Runs kubectl against one kubeconfig; rejects with kubectl's own message on failure. */
 export async function kubectl(kubeconfig: string, args: string[], opts: { input?: string; timeoutMs?: number } = {}): Promise<string> {

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Makes the cluster binaries of a kwok lab available at pinned versions:
-#   etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok, kwokctl
+#   etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, kwok, kwokctl
+# (kubectl too: Debian does not package it, and the learner's shell and kwokctl need one that
+# matches the control plane)
 # into $KUBELAB_BIN_DIR (default ~/.cache/kubelab/bin/<k8s>-<etcd>-<kwok>).
 #
 # Order for each binary: already in the cache -> on PATH at the pinned version ->
@@ -29,6 +31,7 @@ version_of() {
   case "$(basename "$bin")" in
     etcd) "$bin" --version 2>/dev/null | sed -n 's/^etcd Version: \(.*\)$/v\1/p' ;;
     kwok|kwokctl) "$bin" --version 2>/dev/null | grep -oE 'v[0-9]+\.[0-9]+\.[0-9]+' | head -1 ;;
+    kubectl) "$bin" version --client 2>/dev/null | sed -n 's/^Client Version: \(v[0-9.]*\)$/\1/p' ;;
     *) "$bin" --version 2>/dev/null | grep -oE 'v[0-9]+\.[0-9]+\.[0-9]+' | head -1 ;;
   esac
 }
@@ -105,11 +108,11 @@ need_go() {
 
 # --- builds from the Go module proxy -------------------------------------------
 
-build_kubernetes() { # builds the three control-plane commands in one go (shared compile cache)
+build_kubernetes() { # builds the missing Kubernetes commands in one go (shared compile cache)
   need_go kube-apiserver
   local mod=$build_root/kubernetes-$K8S_VERSION staging_v="v0.${K8S_VERSION#v1.}"
   mkdir -p "$mod"
-  say "building kube-apiserver, kube-controller-manager, kube-scheduler $K8S_VERSION from source (Go module proxy; tens of minutes on 2 cores, once)"
+  say "building ${missing_k8s[*]} $K8S_VERSION from source (Go module proxy; tens of minutes on 2 cores, once)"
   local gomod
   gomod=$(cd "$mod" && GOFLAGS=-mod=mod go mod download -json "k8s.io/kubernetes@$K8S_VERSION" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",$/\1/p')
   [ -f "$gomod" ] || die "could not fetch k8s.io/kubernetes@$K8S_VERSION from the Go module proxy ($(go env GOPROXY))"
@@ -135,9 +138,9 @@ build_kubernetes() { # builds the three control-plane commands in one go (shared
     ld="$ld -X $p.gitVersion=$K8S_VERSION -X $p.gitMajor=1 -X $p.gitMinor=$minor -X $p.gitCommit=kubelab-module-build -X $p.gitTreeState=clean -X $p.buildDate=$date"
   done
   (cd "$mod" && GOFLAGS=-mod=mod CGO_ENABLED=0 go build -trimpath -ldflags "$ld" -o "$mod/out/" \
-      k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kube-scheduler) \
+      "${missing_k8s[@]/#/k8s.io/kubernetes/cmd/}") \
     || die "go build of Kubernetes $K8S_VERSION failed (see the output above)"
-  for n in kube-apiserver kube-controller-manager kube-scheduler; do install -m 0755 "$mod/out/$n" "$bin_dir/$n"; done
+  for n in "${missing_k8s[@]}"; do install -m 0755 "$mod/out/$n" "$bin_dir/$n"; done
   say "Kubernetes $K8S_VERSION control plane built"
 }
 
@@ -167,7 +170,7 @@ build_kwok() {
 # --- main ---------------------------------------------------------------------
 
 missing_k8s=()
-for n in kube-apiserver kube-controller-manager kube-scheduler; do
+for n in kube-apiserver kube-controller-manager kube-scheduler kubectl; do
   have "$n" || from_path "$n" || download_kubernetes "$n" || missing_k8s+=("$n")
 done
 have etcd || from_path etcd || download_etcd || build_etcd
@@ -176,7 +179,7 @@ for n in kwok kwokctl; do
 done
 [ ${#missing_k8s[@]} -eq 0 ] || build_kubernetes
 
-for n in etcd kube-apiserver kube-controller-manager kube-scheduler kwok kwokctl; do
+for n in etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok kwokctl; do
   have "$n" || die "$n in $bin_dir does not report version $(want_version "$n") (it reports '$(version_of "$bin_dir/$n")')"
 done
 say "all cluster binaries ready in $bin_dir"

@@ -1,12 +1,12 @@
 /**
  * The Debian packages kubelab needs on the host: bubblewrap (the learner jail), socat (the jail's
- * one door to its lab), kubectl, openssl; chromium for the browser tests. Installed with apt-get
+ * one door to its lab), openssl, and the tools of the learner's shell; chromium for the browser tests. Installed with apt-get
  * when running as root; otherwise the exact command is printed.
  */
 import { UserError } from '../errors.js';
 import { run } from '../../sandbox/index.js';
 
-const runtimePackages: Record<string, string> = { bwrap: 'bubblewrap', socat: 'socat', openssl: 'openssl', kubectl: 'kubectl', jq: 'jq', curl: 'curl', vim: 'vim', nano: 'nano', less: 'less' };
+const runtimePackages: Record<string, string> = { bwrap: 'bubblewrap', socat: 'socat', openssl: 'openssl', jq: 'jq', curl: 'curl', vim: 'vim', nano: 'nano', less: 'less' };
 const testPackages: Record<string, string> = { chromium: 'chromium' };
 
 async function has(command: string): Promise<boolean> {
