@@ -11,6 +11,9 @@ import { UsersRepo } from './store/users.js';
 import { LabsRepo } from './store/labs.js';
 import { AttemptsRepo } from './store/attempts.js';
 import { ProgressRepo } from './store/progress.js';
+import { LoginsRepo } from './store/logins.js';
+import { WorkshopsRepo } from './store/workshops.js';
+import { ExamsRepo } from './store/exams.js';
 
 export type Db = Database.Database;
 
@@ -21,6 +24,9 @@ export interface Store {
   readonly labs: LabsRepo;
   readonly attempts: AttemptsRepo;
   readonly progress: ProgressRepo;
+  readonly logins: LoginsRepo;
+  readonly workshops: WorkshopsRepo;
+  readonly exams: ExamsRepo;
   close(): void;
 }
 
@@ -49,6 +55,9 @@ export function openStore(path: string): Store {
     labs: new LabsRepo(db),
     attempts: new AttemptsRepo(db),
     progress: new ProgressRepo(db),
+    logins: new LoginsRepo(db),
+    workshops: new WorkshopsRepo(db),
+    exams: new ExamsRepo(db),
     close: () => db.close(),
   };
 }

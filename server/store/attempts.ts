@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import type { Db } from '../store.js';
 
 export type AttemptTrigger = 'check' | 'live' | 'exam' | 'cli';
@@ -43,15 +44,22 @@ interface CheckRow {
   message: string;
 }
 
-export class AttemptsRepo {
-  constructor(private readonly db: Db) {}
+/**
+ * Attempts and their per-check results. After an attempt is committed the repo emits
+ * `recorded` with it, so live views (the workshop dashboard) follow attempts as they happen.
+ */
+export class AttemptsRepo extends EventEmitter<{ recorded: [AttemptRecord] }> {
+  constructor(private readonly db: Db) {
+    super();
+    this.setMaxListeners(0); // one listener per open dashboard
+  }
 
   /** Records an attempt and its per-check results in one transaction: all of it or none. */
   record(a: { userId: number | null; exerciseId: string; labName: string | null; trigger: AttemptTrigger; checks: CheckResultRecord[] }): number {
     const points = a.checks.reduce((s, c) => s + c.points, 0);
     const maxPoints = a.checks.reduce((s, c) => s + c.maxPoints, 0);
     const passed = a.checks.length > 0 && a.checks.every((c) => c.passed);
-    return this.db.transaction(() => {
+    const attemptId = this.db.transaction(() => {
       const info = this.db
         .prepare('INSERT INTO attempts (user_id, exercise_id, lab_name, trigger, passed, points, max_points) VALUES (?, ?, ?, ?, ?, ?, ?)')
         .run(a.userId, a.exerciseId, a.labName, a.trigger, passed ? 1 : 0, points, maxPoints);
@@ -62,6 +70,11 @@ export class AttemptsRepo {
       a.checks.forEach((c, i) => insert.run(id, i, c.title, c.passed ? 1 : 0, c.points, c.maxPoints, c.message));
       return id;
     })();
+    if (this.listenerCount('recorded') > 0) {
+      const recorded = this.get(attemptId);
+      if (recorded) this.emit('recorded', recorded);
+    }
+    return attemptId;
   }
 
   get(id: number): AttemptRecord | undefined {

@@ -71,4 +71,85 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX quiz_answers_user ON quiz_answers(user_id, lesson_id);
   `,
+  // 2: login throttling, where each learner left off, workshops (members, messages), exams (sittings, answers, item results)
+  `
+  CREATE TABLE login_failures (
+    key              TEXT PRIMARY KEY,      -- 'account:<username>' or 'address:<ip>'
+    failures         INTEGER NOT NULL,
+    last_failure_at  INTEGER NOT NULL,      -- ms since the epoch
+    blocked_until    INTEGER NOT NULL       -- ms since the epoch; no attempt is checked before then
+  );
+  CREATE TABLE learner_position (
+    user_id     INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    lesson_id   TEXT NOT NULL,
+    visited_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+  );
+  CREATE TABLE workshops (
+    id             INTEGER PRIMARY KEY,
+    title          TEXT NOT NULL,
+    lessons        TEXT NOT NULL DEFAULT '[]',   -- JSON array of lesson ids
+    capacity       INTEGER NOT NULL CHECK (capacity > 0),
+    opens_at       TEXT NOT NULL,
+    closes_at      TEXT NOT NULL,
+    join_code      TEXT NOT NULL UNIQUE,
+    created_by     INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    closed_at      TEXT,                          -- closed early by the instructor
+    labs_freed_at  TEXT,                          -- its labs were released after it ended
+    created_at     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+  );
+  CREATE TABLE workshop_members (
+    workshop_id   INTEGER NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+    user_id       INTEGER NOT NULL UNIQUE REFERENCES users(id) ON DELETE CASCADE,
+    joined_at     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    PRIMARY KEY (workshop_id, user_id)
+  );
+  CREATE TABLE workshop_messages (
+    id           INTEGER PRIMARY KEY,
+    workshop_id  INTEGER NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+    body         TEXT NOT NULL,
+    created_at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+  );
+  CREATE INDEX workshop_messages_workshop ON workshop_messages(workshop_id, id);
+  CREATE TABLE exams (
+    id                  INTEGER PRIMARY KEY,
+    title               TEXT NOT NULL,
+    time_limit_minutes  REAL NOT NULL CHECK (time_limit_minutes > 0),
+    items               TEXT NOT NULL,               -- JSON: [{ key, kind: exercise|quiz, ..., points }]
+    state               TEXT NOT NULL CHECK (state IN ('draft', 'open', 'closed')),
+    results_released    INTEGER NOT NULL DEFAULT 0 CHECK (results_released IN (0, 1)),
+    created_by          INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    created_at          TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+  );
+  CREATE TABLE exam_sittings (
+    id            INTEGER PRIMARY KEY,
+    exam_id       INTEGER NOT NULL REFERENCES exams(id) ON DELETE CASCADE,
+    user_id       INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    state         TEXT NOT NULL CHECK (state IN ('in-progress', 'grading', 'graded')),
+    started_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    deadline      TEXT NOT NULL,
+    ended_by      TEXT CHECK (ended_by IN ('submit', 'timeout')),
+    ended_at      TEXT,
+    score         REAL,
+    max_score     REAL,
+    observed      TEXT,                           -- JSON: the lab state the grader saw
+    UNIQUE (exam_id, user_id)
+  );
+  CREATE INDEX exam_sittings_user ON exam_sittings(user_id, state);
+  CREATE TABLE exam_answers (
+    sitting_id  INTEGER NOT NULL REFERENCES exam_sittings(id) ON DELETE CASCADE,
+    item_key    TEXT NOT NULL,
+    answer      TEXT NOT NULL,                    -- JSON
+    updated_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    PRIMARY KEY (sitting_id, item_key)
+  );
+  CREATE TABLE exam_item_results (
+    sitting_id  INTEGER NOT NULL REFERENCES exam_sittings(id) ON DELETE CASCADE,
+    item_key    TEXT NOT NULL,
+    points      REAL NOT NULL,
+    max_points  REAL NOT NULL,
+    detail      TEXT NOT NULL,                    -- JSON: per-check results, or the answer and whether it was right
+    attempt_id  INTEGER REFERENCES attempts(id) ON DELETE SET NULL,
+    PRIMARY KEY (sitting_id, item_key)
+  );
+  `,
 ];
