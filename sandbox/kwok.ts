@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
 import { locateBinaries } from './binaries.js';
 import { componentRunning, setComponentRunning } from './kwok/components.js';
-import { graderUser, identityRbac, issueClientCert, learnerUser, writeKubeconfig } from './kwok/identities.js';
+import { graderUser, identityRbac, issueClientCert, learnerUser, writeKubeconfig } from './identities.js';
 import { freePorts, portTaken } from './kwok/ports.js';
 import { processesMentioning, residentBytes, sleep, terminate } from './kwok/processes.js';
 import {
@@ -65,7 +65,8 @@ export class KwokProvider implements ClusterProvider {
   async create(spec: LabSpec, progress: Progress = () => {}): Promise<Lab> {
     validateLabSpec(spec);
     const step = (i: number) => progress({ step: creationSteps[i]!, done: i, total: creationSteps.length });
-    step(0);
+    // Everything that can be checked before starting anything is checked first: bad input
+    // fails fast, with nothing to clean up.
     const bins = locateBinaries(this.opts.cacheDir);
     const avail = await this.available();
     if (!avail.ok) throw new SandboxError(avail.reason ?? 'the kwok provider is not available');
@@ -75,6 +76,7 @@ export class KwokProvider implements ClusterProvider {
     if (this.opts.apiServerPort !== undefined && (await portTaken(this.opts.apiServerPort))) {
       throw new SandboxError(`port ${this.opts.apiServerPort} on 127.0.0.1 is already taken`, 'Choose another --api-port, or leave it out to pick a free one.');
     }
+    step(0);
 
     try {
       step(1);

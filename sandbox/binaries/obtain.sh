@@ -141,7 +141,7 @@ build_kubernetes() { # builds the missing Kubernetes commands in one go (shared 
       "${missing_k8s[@]/#/k8s.io/kubernetes/cmd/}") \
     || die "go build of Kubernetes $K8S_VERSION failed (see the output above)"
   for n in "${missing_k8s[@]}"; do install -m 0755 "$mod/out/$n" "$bin_dir/$n"; done
-  say "Kubernetes $K8S_VERSION control plane built"
+  say "Kubernetes $K8S_VERSION: ${missing_k8s[*]} built"
 }
 
 build_etcd() {
