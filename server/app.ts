@@ -57,8 +57,12 @@ const securityHeaders: express.RequestHandler = (_req, res, next) => {
 export function createApp(ctx: AppContext, routes: RouteModule[], sockets: SocketRoute[]): App {
   const app = express();
   app.disable('x-powered-by');
+  // Behind a TLS-terminating reverse proxy on this host or network: req.secure (Secure cookies) and req.ip come from X-Forwarded-*.
+  if (ctx.config.trustProxy) app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   app.use(securityHeaders);
   app.use(express.json({ limit: '256kb' }));
+  // HTML forms (sign-in, join, instructor forms) post urlencoded bodies carrying _csrf.
+  app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
   app.use(ctx.sessions.middleware());
   app.use((req, res, next) => {
     // Browser requests that change state must come from our own pages.

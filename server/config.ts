@@ -37,6 +37,8 @@ const configSchema = z
     /** single-user: one learner, no sign-up (loopback only). accounts: local accounts and roles. */
     auth: z.enum(['single-user', 'accounts']),
     sessionSecret: z.string().optional(),
+    /** Trust X-Forwarded-Proto/-For from a reverse proxy on a private address (TLS ends there; cookies become Secure). */
+    trustProxy: z.boolean(),
     /** Run learner shells under bubblewrap. Off only for development on a machine without it. */
     jail: z.boolean(),
     logLevel: z.enum(['debug', 'info', 'warn', 'error']),
@@ -63,6 +65,7 @@ export function defaultConfig(): Config {
     terminalIdleMinutes: 60,
     trustedOrigins: [],
     auth: 'single-user',
+    trustProxy: false,
     jail: true,
     logLevel: 'info',
   };

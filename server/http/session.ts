@@ -3,7 +3,7 @@
  * its sha256. In single-user mode (loopback only) the first visit gets a session for the local
  * learner without sign-up. Every state-changing request must carry the session's CSRF token.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { IncomingMessage } from 'node:http';
 import type { Store } from '../store.js';
@@ -12,6 +12,8 @@ import type { Config } from '../config.js';
 import { HttpError } from '../errors.js';
 
 export const sessionCookie = 'kubelab_session';
+/** Before sign-in there is no session to hold a CSRF token: the sign-in and join forms use this signed double-submit cookie. */
+export const preSessionCookie = 'kubelab_presession';
 const sessionDays = 14;
 
 export interface Session {
@@ -23,6 +25,8 @@ export interface Session {
 declare module 'express-serve-static-core' {
   interface Request {
     session?: Session;
+    /** The verified CSRF token of a visitor who is not signed in yet (sign-in and join forms). */
+    preSessionCsrf?: string;
   }
 }
 
@@ -44,7 +48,12 @@ export function parseCookies(header: string | undefined): Record<string, string>
 }
 
 export class Sessions {
-  constructor(private readonly store: Store, private readonly config: Config) {}
+  /** Signs pre-session CSRF tokens; from config.sessionSecret, else new at each start (open sign-in forms then need a reload). */
+  private readonly preSessionKey: Buffer;
+
+  constructor(private readonly store: Store, private readonly config: Config) {
+    this.preSessionKey = config.sessionSecret ? createHash('sha256').update(config.sessionSecret).digest() : randomBytes(32);
+  }
 
   create(user: User): { token: string; session: Session } {
     const token = randomBytes(32).toString('base64url');
@@ -70,6 +79,32 @@ export class Sessions {
     this.store.db.prepare('DELETE FROM sessions WHERE id = ?').run(sessionId);
   }
 
+  /** Signs a user out everywhere (a closed workshop's learners, a removed account). */
+  destroyForUser(userId: number): void {
+    this.store.db.prepare('DELETE FROM sessions WHERE user_id = ?').run(userId);
+  }
+
+  /** The pre-session CSRF token of this visitor, issuing a cookie for a new one if needed. */
+  preSession(req: Request, res: Response): string {
+    if (req.preSessionCsrf) return req.preSessionCsrf;
+    const nonce = randomBytes(24).toString('base64url');
+    const token = `${nonce}.${this.sign(nonce)}`;
+    res.append('Set-Cookie', `${preSessionCookie}=${token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=86400${req.secure ? '; Secure' : ''}`);
+    req.preSessionCsrf = token;
+    return token;
+  }
+
+  private sign(nonce: string): string {
+    return createHmac('sha256', this.preSessionKey).update(nonce).digest('base64url');
+  }
+
+  private verifiedPreSession(req: IncomingMessage): string | undefined {
+    const token = parseCookies(req.headers.cookie)[preSessionCookie];
+    if (!token || token.length > 200) return undefined;
+    const [nonce, mac] = token.split('.');
+    return nonce && mac && safeEqual(mac, this.sign(nonce)) ? token : undefined;
+  }
+
   cookie(token: string, secure: boolean): string {
     return `${sessionCookie}=${token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${sessionDays * 86400}${secure ? '; Secure' : ''}`;
   }
@@ -78,6 +113,7 @@ export class Sessions {
   middleware() {
     return (req: Request, res: Response, next: NextFunction) => {
       req.session = this.fromRequest(req);
+      if (!req.session) req.preSessionCsrf = this.verifiedPreSession(req);
       if (!req.session && this.config.auth === 'single-user' && req.method === 'GET') {
         const user = this.store.users.ensure('local', 'You', 'admin');
         const { token, session } = this.create(user);
@@ -98,7 +134,7 @@ export function requireSession(req: Request): Session {
 export function csrfGuard(req: Request, _res: Response, next: NextFunction): void {
   if (['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return next();
   const sent = req.get('x-csrf-token') ?? (typeof req.body === 'object' && req.body ? (req.body as Record<string, unknown>)._csrf : undefined);
-  const expected = req.session?.csrfToken;
+  const expected = req.session?.csrfToken ?? req.preSessionCsrf;
   if (!expected || typeof sent !== 'string' || !safeEqual(sent, expected)) {
     return next(new HttpError(403, 'This request did not carry a valid CSRF token.', 'Reload the page and try again.'));
   }

@@ -1,0 +1,154 @@
+/**
+ * Accounts, roles and signing in: the sign-in page and API, sign-out, the current session, the
+ * guard that sends visitors without a session to the sign-in page (accounts mode), and role checks
+ * every other module uses. Single-user mode (loopback only) keeps its automatic session.
+ */
+import type { Express, Request, Response } from 'express';
+import { z } from 'zod';
+import type { AppContext, RouteModule } from './app.js';
+import { HttpError } from './errors.js';
+import { requireSession, type Session } from './http/session.js';
+import type { Role } from './store/users.js';
+import { verifyPassword } from './auth/passwords.js';
+import { LoginThrottle, accountKey, addressKey } from './auth/throttle.js';
+import { html, page } from './pages.js';
+
+export { hashPassword, verifyPassword, passwordProblem } from './auth/passwords.js';
+
+const staffRoles: Role[] = ['instructor', 'admin'];
+
+/** The session of a signed-in user with one of these roles; 401 without a session, 403 with another role. */
+export function requireRole(req: Request, roles: readonly Role[]): Session {
+  const session = requireSession(req);
+  if (!roles.includes(session.user.role)) {
+    throw new HttpError(403, 'This page is for instructors.', 'Sign in with an instructor account.');
+  }
+  return session;
+}
+
+export function requireStaff(req: Request): Session {
+  return requireRole(req, staffRoles);
+}
+
+export function isStaff(session: Session | undefined): boolean {
+  return !!session && staffRoles.includes(session.user.role);
+}
+
+/** True if the request wants an HTML page rather than JSON (a browser navigation or form post). */
+export function wantsHtml(req: Request): boolean {
+  if (req.path.startsWith('/api/')) return false;
+  if (req.is('application/x-www-form-urlencoded')) return true;
+  return req.accepts(['json', 'html']) === 'html';
+}
+
+/** Paths anyone may reach without a session in accounts mode. */
+const publicPaths = [/^\/login$/, /^\/join(\/[^/]*)?$/, /^\/assets\//, /^\/healthz$/, /^\/api\/session$/, /^\/favicon\.ico$/];
+
+const loginBody = z.object({
+  username: z.string().trim().min(1).max(100),
+  password: z.string().min(1).max(1024),
+  next: z.string().max(2000).optional(),
+  _csrf: z.string().optional(),
+});
+
+/** A same-site path to go to after signing in; anything else (other hosts, //evil) becomes /. */
+export function safeNext(next: unknown): string {
+  return typeof next === 'string' && /^\/(?![/\\])[\x21-\x7e]*$/.test(next) ? next : '/';
+}
+
+function clientAddress(req: Request): string {
+  return req.ip ?? req.socket.remoteAddress ?? 'unknown';
+}
+
+export const authRoutes: RouteModule = (app: Express, ctx: AppContext) => {
+  const throttle = new LoginThrottle(ctx.store.logins);
+  const accounts = ctx.config.auth === 'accounts';
+  const pruner = setInterval(() => throttle.prune(), 3600_000);
+  pruner.unref();
+
+  // Accounts mode: without a session, pages redirect to sign-in and APIs answer 401.
+  app.use((req, res, next) => {
+    if (!accounts || req.session || publicPaths.some((p) => p.test(req.path))) return next();
+    if (req.method === 'GET' && wantsHtml(req)) return res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
+    next();
+  });
+
+  app.get('/login', (req, res) => {
+    if (!accounts) return res.redirect(303, '/');
+    if (req.session) return res.redirect(303, safeNext(req.query.next));
+    const csrf = ctx.sessions.preSession(req, res);
+    res.type('html').send(loginPage({ csrf, next: safeNext(req.query.next) }));
+  });
+
+  /** For scripts and tests: the pre-session CSRF token (and its cookie) a sign-in request needs. */
+  app.get('/api/session', (req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    if (req.session) {
+      const u = req.session.user;
+      return res.json({ signedIn: true, user: { id: u.id, username: u.username, displayName: u.displayName, role: u.role }, csrfToken: req.session.csrfToken, auth: ctx.config.auth });
+    }
+    res.json({ signedIn: false, csrfToken: ctx.sessions.preSession(req, res), auth: ctx.config.auth });
+  });
+
+  app.post(['/login', '/api/login'], async (req, res) => {
+    const form = wantsHtml(req) && req.path === '/login';
+    const fail = (status: number, message: string, retryAfterMs = 0) => {
+      if (retryAfterMs > 0) res.setHeader('Retry-After', String(Math.ceil(retryAfterMs / 1000)));
+      if (form) {
+        const csrf = ctx.sessions.preSession(req, res);
+        const username = typeof req.body?.username === 'string' ? req.body.username.slice(0, 100) : '';
+        return res.status(status).type('html').send(loginPage({ csrf, next: safeNext(req.body?.next), error: message, username }));
+      }
+      throw new HttpError(status, message, status === 429 ? 'Wait, then try again.' : 'Check the username and password, then try again.');
+    };
+    if (!accounts) throw new HttpError(404, 'This server runs in single-user mode: there is nothing to sign in to.');
+    const parsed = loginBody.safeParse(req.body);
+    if (!parsed.success) return fail(400, 'Enter a username and a password.');
+    const { username, password } = parsed.data;
+    const keys = [accountKey(username), addressKey(clientAddress(req))];
+    const wait = throttle.waitMs(keys);
+    if (wait > 0) {
+      ctx.log.warn('sign-in refused: throttled', { username, address: clientAddress(req), waitMs: wait });
+      return fail(429, `Too many failed sign-ins. Try again in ${Math.ceil(wait / 1000)} seconds.`, wait);
+    }
+    const user = ctx.store.users.byUsername(username);
+    const ok = await verifyPassword(user?.passwordHash, password);
+    if (!user || !ok) {
+      const blocked = throttle.fail(keys);
+      ctx.log.info('sign-in failed', { username, address: clientAddress(req) });
+      return fail(401, 'The username or password is not right.', blocked);
+    }
+    throttle.succeed(accountKey(username));
+    if (req.session) ctx.sessions.destroy(req.session.id); // a new session id at sign-in: no fixation
+    const { token, session } = ctx.sessions.create(user);
+    res.setHeader('Set-Cookie', ctx.sessions.cookie(token, req.secure));
+    ctx.log.info('signed in', { username, userId: user.id });
+    if (form) return res.redirect(303, safeNext(parsed.data.next));
+    res.json({ user: { id: user.id, username: user.username, displayName: user.displayName, role: user.role }, csrfToken: session.csrfToken });
+  });
+
+  app.post(['/logout', '/api/logout'], (req, res) => {
+    if (req.session) ctx.sessions.destroy(req.session.id);
+    res.setHeader('Set-Cookie', ctx.sessions.cookie('', req.secure).replace(/Max-Age=\d+/, 'Max-Age=0'));
+    if (wantsHtml(req) && req.path === '/logout') return res.redirect(303, accounts ? '/login' : '/');
+    res.status(204).end();
+  });
+};
+
+function loginPage(o: { csrf: string; next: string; error?: string; username?: string }): string {
+  return page({
+    title: 'Sign in',
+    body: html`<section class="card narrow">
+      <h1>Sign in</h1>
+      ${o.error ? html`<p class="error" role="alert">${o.error}</p>` : ''}
+      <form method="post" action="/login" class="stack">
+        <input type="hidden" name="_csrf" value="${o.csrf}">
+        <input type="hidden" name="next" value="${o.next}">
+        <label>Username <input name="username" autocomplete="username" required maxlength="100" value="${o.username ?? ''}" autofocus></label>
+        <label>Password <input name="password" type="password" autocomplete="current-password" required maxlength="1024"></label>
+        <button type="submit" class="primary">Sign in</button>
+      </form>
+      <p class="muted">Joining a workshop? Use the link or code your instructor gave you: <a href="/join">join a workshop</a>.</p>
+    </section>`,
+  });
+}
