@@ -59,8 +59,14 @@ const listQuery = z
   })
   .strict();
 
-const getCheck = z.object({ ...common, get: objectRef, expect: cel('object, lab variables').optional() }).strict();
-const listCheck = z.object({ ...common, list: listQuery, expect: cel('objects, lab variables') }).strict();
+/** More state a check's CEL may read, each bound to a variable: `with: { nodes: { list: {...} } }`. */
+const extraQueries = z.record(
+  z.string().regex(/^[a-z][A-Za-z0-9]*$/, 'a variable name: letters and digits, starting lowercase').refine((v) => !['object', 'objects', 'context', 'lab', 'namespace', 'workers'].includes(v) && !/^worker\d+$/.test(v), 'that name is taken by a built-in variable'),
+  z.union([z.object({ get: objectRef }).strict(), z.object({ list: listQuery }).strict()]),
+);
+
+const getCheck = z.object({ ...common, get: objectRef, with: extraQueries.optional(), expect: cel('object, lab variables').optional() }).strict();
+const listCheck = z.object({ ...common, list: listQuery, with: extraQueries.optional(), expect: cel('objects, lab variables') }).strict();
 
 const accessQuery = z
   .object({
@@ -119,7 +125,7 @@ export function kindOf(check: Check): CheckKind {
   return 'script';
 }
 
-const knownKeys = new Set(['title', 'points', 'hint', 'message', 'passMessage', 'expect', 'allowed', 'args', 'timeoutSeconds', ...checkKinds]);
+const knownKeys = new Set(['title', 'points', 'hint', 'message', 'passMessage', 'expect', 'allowed', 'args', 'timeoutSeconds', 'with', ...checkKinds]);
 
 /**
  * One check: the kind is picked by its key, then that kind's strict schema applies, so an error

@@ -1,0 +1,52 @@
+/** access checks: the API server's own authoriser answers, through SubjectAccessReview. */
+import type { KubeClient } from './kube.js';
+import type { AccessCheck } from './schema.js';
+import { fillVariables, type GradingTarget } from './target.js';
+import type { Verdict } from './result.js';
+import { renderTemplate } from './cel.js';
+
+interface Review {
+  status?: { allowed?: boolean; denied?: boolean; reason?: string };
+}
+
+export async function evaluateAccess(client: KubeClient, check: AccessCheck, t: GradingTarget): Promise<Verdict> {
+  const a = check.access;
+  let user: string;
+  let groups: string[];
+  let who: string;
+  if (a.serviceAccount) {
+    const [ns, name] = a.serviceAccount.split('/') as [string, string];
+    user = `system:serviceaccount:${ns}:${name}`;
+    // The groups a ServiceAccount's token carries, so group bindings count as they would for real.
+    groups = ['system:serviceaccounts', `system:serviceaccounts:${ns}`, 'system:authenticated'];
+    who = `ServiceAccount ${name} (namespace ${ns})`;
+  } else {
+    user = a.user!;
+    groups = a.groups ?? ['system:authenticated'];
+    who = `user ${user}`;
+  }
+  const namespace = a.namespace !== undefined ? fillVariables(a.namespace, t) : undefined;
+  const verbs = a.verbs ?? [a.verb!];
+  const answers = await Promise.all(
+    verbs.map(async (verb) => {
+      const review = await client.create<Review>('authorization.k8s.io/v1', 'SubjectAccessReview', {
+        apiVersion: 'authorization.k8s.io/v1',
+        kind: 'SubjectAccessReview',
+        spec: { user, groups, resourceAttributes: { verb, resource: a.resource, group: a.group, subresource: a.subresource, namespace, name: a.name } },
+      });
+      return { verb, allowed: review.status?.allowed === true };
+    }),
+  );
+  const wrong = answers.filter((x) => x.allowed !== check.allowed);
+  const what = `${a.resource}${a.subresource ? `/${a.subresource}` : ''}${a.name ? ` ${a.name}` : ''}${namespace ? ` in namespace ${namespace}` : ' cluster-wide'}`;
+  const bindings = { who, verbs: wrong.map((x) => x.verb), resource: a.resource, namespace: namespace ?? '' };
+  if (wrong.length === 0) return { passed: true, message: check.passMessage ? renderTemplate(check.passMessage, bindings) : check.title };
+  if (check.message) return { passed: false, message: renderTemplate(check.message, bindings) };
+  const list = wrong.map((x) => x.verb).join(', ');
+  return {
+    passed: false,
+    message: check.allowed
+      ? `${who} may not ${list} ${what}, expected it may`
+      : `${who} may ${list} ${what}, expected it may not`,
+  };
+}

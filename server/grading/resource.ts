@@ -1,0 +1,67 @@
+/** get and list checks: fetch with the grader credential, then decide with CEL. */
+import { evaluate, renderTemplate, toCel } from './cel.js';
+import { ownedBy } from './cel-helpers.js';
+import type { KubeClient, KubeObject } from './kube.js';
+import type { GetCheck, ListCheck, ListQuery, ObjectRef } from './schema.js';
+import { fillVariables, labBindings, type GradingTarget } from './target.js';
+import type { Verdict } from './result.js';
+
+export function describeRef(ref: ObjectRef, t: GradingTarget, namespaced = ref.namespace !== undefined): string {
+  const name = fillVariables(ref.name, t);
+  return namespaced ? `${ref.kind} ${name} in namespace ${fillVariables(ref.namespace ?? 'default', t)}` : `${ref.kind} ${name}`;
+}
+
+export async function fetchOne(client: KubeClient, ref: ObjectRef, t: GradingTarget): Promise<KubeObject | null> {
+  const ns = ref.namespace !== undefined ? fillVariables(ref.namespace, t) : undefined;
+  return client.get(ref.apiVersion, ref.kind, fillVariables(ref.name, t), ns);
+}
+
+export async function fetchMany(client: KubeClient, q: ListQuery, t: GradingTarget): Promise<KubeObject[]> {
+  const namespace = q.namespace !== undefined ? fillVariables(q.namespace, t) : undefined;
+  const { items } = await client.list(q.apiVersion, q.kind, {
+    namespace,
+    labelSelector: q.labelSelector && fillVariables(q.labelSelector, t),
+    fieldSelector: q.fieldSelector && fillVariables(q.fieldSelector, t),
+  });
+  if (!q.ownedBy) return items;
+  const owner = fillVariables(q.ownedBy.name, t);
+  if (q.ownedBy.kind !== 'Deployment') return items.filter((o) => ownedBy(o, q.ownedBy!.kind, owner));
+  // A Deployment owns its pods through ReplicaSets: find those first.
+  const sets = (await client.list('apps/v1', 'ReplicaSet', { namespace })).items.filter((rs) => ownedBy(rs, 'Deployment', owner));
+  const names = new Set(sets.map((rs) => rs.metadata?.name));
+  return items.filter((o) => (o.metadata?.ownerReferences ?? []).some((r) => {
+    const ref = r as { controller?: boolean; kind?: string; name?: string };
+    return ref.controller === true && ref.kind === 'ReplicaSet' && names.has(ref.name);
+  }));
+}
+
+async function extraBindings(client: KubeClient, check: GetCheck | ListCheck, t: GradingTarget): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const [name, q] of Object.entries(check.with ?? {})) {
+    out[name] = toCel('get' in q ? await fetchOne(client, q.get, t) : await fetchMany(client, q.list, t));
+  }
+  return out;
+}
+
+/** Decides an expect expression: true passes; false, an error or a non-boolean fails with a message. */
+function decide(check: GetCheck | ListCheck, bindings: Record<string, unknown>, subject: string): Verdict {
+  if (!check.expect) return { passed: true, message: '' };
+  const r = evaluate(check.expect, bindings);
+  if (r.ok && r.value === true) return { passed: true, message: check.passMessage ? renderTemplate(check.passMessage, bindings) : check.title };
+  if (r.ok && r.value !== false) return { passed: false, message: `the check's expression gave ${JSON.stringify(r.value)} instead of true or false (a fault in the exercise, not in your work)` };
+  if (check.message) return { passed: false, message: renderTemplate(check.message, bindings) };
+  return { passed: false, message: r.ok ? `${subject} does not satisfy ${check.expect}` : `${subject}: ${r.error} (needed for ${check.expect})` };
+}
+
+export async function evaluateGet(client: KubeClient, check: GetCheck, t: GradingTarget): Promise<Verdict> {
+  const [object, extra] = await Promise.all([fetchOne(client, check.get, t), extraBindings(client, check, t)]);
+  const subject = describeRef(check.get, t);
+  if (!object) return { passed: false, message: `${subject} does not exist` };
+  return decide(check, { ...labBindings(t), ...extra, object: toCel(object) }, `${check.get.kind} ${fillVariables(check.get.name, t)}`);
+}
+
+export async function evaluateList(client: KubeClient, check: ListCheck, t: GradingTarget): Promise<Verdict> {
+  const [objects, extra] = await Promise.all([fetchMany(client, check.list, t), extraBindings(client, check, t)]);
+  const where = check.list.namespace !== undefined ? ` in namespace ${fillVariables(check.list.namespace, t)}` : '';
+  return decide(check, { ...labBindings(t), ...extra, objects: toCel(objects) }, `the ${check.list.kind} objects${where}`);
+}

@@ -1,0 +1,27 @@
+/**
+ * script checks (the Educates examiner model): an executable from the exercise folder, run with
+ * argv only (no shell) outside the learner's jail, the grader kubeconfig in $KUBECONFIG, JSON on
+ * stdin, a hard timeout that kills its whole process group. Exit 0 passes; stdout is the message.
+ */
+import { join } from 'node:path';
+import { run } from '../../sandbox/index.js';
+import type { ScriptCheck } from './schema.js';
+import { scriptEnv, type GradingTarget } from './target.js';
+import type { Verdict } from './result.js';
+
+const maxMessage = 500;
+
+export async function evaluateScript(check: ScriptCheck, exercise: { id: string; dir: string }, t: GradingTarget): Promise<Verdict> {
+  const file = join(exercise.dir, check.script);
+  const input = JSON.stringify({ exercise: exercise.id, check: check.title, lab: { name: t.name, variables: t.variables, workers: t.workers } });
+  let r;
+  try {
+    r = await run(file, check.args, { env: scriptEnv(t, t.grader), cwd: exercise.dir, input, timeoutMs: check.timeoutSeconds * 1000 });
+  } catch (err) {
+    return { passed: false, message: `the check script ${check.script} could not start: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
+  }
+  const out = r.stdout.trim().slice(0, maxMessage);
+  if (r.timedOut) return { passed: false, message: `the check script ${check.script} did not finish within ${check.timeoutSeconds} s and was stopped` };
+  if (r.code === 0) return { passed: true, message: out || check.title };
+  return { passed: false, message: out || r.stderr.trim().split('\n').slice(-1)[0]?.slice(0, maxMessage) || `the check script ${check.script} failed (exit ${r.code})` };
+}
