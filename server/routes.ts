@@ -1,10 +1,13 @@
 /** Every feature's HTTP routes and WebSocket endpoints, in one list. */
 import type { AppContext, RouteModule, SocketRoute } from './app.js';
 import { authRoutes } from './auth.js';
+import { progressRoutes } from './progress.js';
+import { quizRoutes } from './quiz.js';
+import { workshopRoutes, workshopSocket } from './workshops.js';
 
 // authRoutes first: it sends visitors without a session to sign-in before any other route runs.
-export const routeModules: RouteModule[] = [authRoutes];
+export const routeModules: RouteModule[] = [authRoutes, progressRoutes, quizRoutes, workshopRoutes];
 
-export function socketRoutes(_ctx: AppContext): SocketRoute[] {
-  return [];
+export function socketRoutes(ctx: AppContext): SocketRoute[] {
+  return [workshopSocket(ctx)];
 }
