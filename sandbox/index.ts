@@ -4,3 +4,4 @@ export { KwokProvider, labVariables, type KwokProviderOptions } from './kwok.js'
 export { binDir, binaryNames, defaultCacheDir, kubectlPath, locateBinaries, obtainBinaries, pinnedVersions } from './binaries.js';
 export { packageRoot } from './paths.js';
 export { kubectl, run, type RunResult } from './run.js';
+export { createJailsRoot, defaultJailLimits, jailAvailable, jailHostUid, openShell, removeShellFiles, type JailLimits, type LearnerShell, type ShellCommand, type ShellSpec } from './jail.js';

@@ -35,6 +35,8 @@ export interface SocketRoute {
   /** Maximum size of one incoming frame, in bytes. */
   maxPayload: number;
   handle(ws: WebSocket, req: IncomingMessage, session: Session, url: URL): void;
+  /** Called when the server stops (e.g. to end the processes behind the sockets). */
+  close?(): Promise<void>;
 }
 
 export interface App {
@@ -112,7 +114,9 @@ export function createApp(ctx: AppContext, routes: RouteModule[], sockets: Socke
       new Promise((resolve) => {
         for (const wss of servers.values()) for (const c of wss.clients) c.terminate();
         server.closeAllConnections?.();
-        server.close(() => resolve());
+        void Promise.all(sockets.map((r) => r.close?.().catch((err) => ctx.log.warn('closing a socket route failed', { path: r.path, err })))).then(() =>
+          server.close(() => resolve()),
+        );
       }),
   };
 }

@@ -1,0 +1,210 @@
+/**
+ * The learner's shell jail. Each learner shell runs under bubblewrap as an unprivileged user, in
+ * fresh user, pid, network, ipc and uts namespaces, with a read-only /usr, a private tmpfs home and
+ * /tmp, a minimal environment, resource limits, and exactly one way out: a unix socket forwarded to
+ * its own lab's API server. See README.md, "Security", for the design and its limits.
+ *
+ *   const shell = await openShell({ jailed: true, runDir, kubeconfig, apiServer, hostname, hostUid });
+ *   pty.spawn(shell.command.file, shell.command.args, { env: shell.command.env, cwd: shell.command.cwd });
+ *   ...
+ *   await shell.close();   // stops the gate; removeShellFiles(runDir) when the lab goes
+ *
+ * `jailed: false` runs a plain shell with the same minimal environment, for development on a
+ * machine without bubblewrap only: it has the server's user, files and network.
+ */
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ApiGate } from './jail/gate.js';
+import { bwrapArgs, usrLinkArgs } from './jail/bwrap.js';
+import { endpointOf, groupFile, hostsFile, jailUser, passwdFile, rewriteKubeconfig } from './jail/files.js';
+import { defaultJailLimits, initScript, learnerBashrc, type JailLimits } from './jail/init.js';
+import { SandboxError, type Availability } from './provider.js';
+import { run } from './run.js';
+
+export { defaultJailLimits, type JailLimits } from './jail/init.js';
+export { jailApiServer, jailUser } from './jail/files.js';
+
+/** The command that starts a learner's shell: to be run in a pty. */
+export interface ShellCommand {
+  file: string;
+  args: string[];
+  /** The whole environment of the started process: nothing is inherited from the server. */
+  env: Record<string, string>;
+  cwd: string;
+}
+
+export interface ShellSpec {
+  /** Run under bubblewrap (production) or as a plain process (development only). */
+  jailed: boolean;
+  /** A host folder for this shell's files; created (mode 0700), removed by close(). */
+  runDir: string;
+  /** The lab's learner kubeconfig on the host. */
+  kubeconfig: string;
+  /** The lab's API server URL as the host reaches it (https://127.0.0.1:<port>). */
+  apiServer: string;
+  /** Host name shown in the prompt: the lab name. */
+  hostname: string;
+  /** When the server runs as root: the host uid (and gid) the jail runs as. */
+  hostUid?: number;
+  term?: string;
+  limits?: Partial<JailLimits>;
+}
+
+export interface LearnerShell {
+  readonly jailed: boolean;
+  readonly command: ShellCommand;
+  /**
+   * The learner's own kubeconfig as their shell sees and edits it (~/.kube/config is this file,
+   * bind-mounted): `kubectl config set-context` inside changes it. Learner-controlled content: read
+   * it as data (the grader's kubeconfig checks), never use it to connect from the host.
+   */
+  readonly liveKubeconfig: string;
+  /** The unix-socket door to the lab's API server (jailed shells only). */
+  readonly gate?: ApiGate;
+  /** Stops the gate. The run folder (and the live kubeconfig) stays until removeShellFiles. */
+  close(): Promise<void>;
+}
+
+/** Host uids of jails start here (jail uid = base + learner id) when the server runs as root. */
+export const jailHostUidBase = 900_000;
+
+export function jailHostUid(learnerId: number): number | undefined {
+  return process.getuid?.() === 0 ? jailHostUidBase + learnerId : undefined;
+}
+
+const hostPath = '/usr/local/bin:/usr/bin:/bin';
+
+function shellEnv(o: { home: string; kubeconfig: string; term: string }): Record<string, string> {
+  return {
+    HOME: o.home,
+    USER: jailUser.name,
+    SHELL: '/bin/bash',
+    PATH: hostPath,
+    TERM: o.term,
+    COLORTERM: 'truecolor',
+    LANG: 'C.UTF-8',
+    KUBECONFIG: o.kubeconfig,
+    // bash drops PS1 from the environment of the (non-interactive) init; ~/.bashrc sets the prompt.
+  };
+}
+
+export async function openShell(spec: ShellSpec): Promise<LearnerShell> {
+  if (!/^[a-z0-9][a-z0-9.-]{0,62}$/.test(spec.hostname)) throw new SandboxError(`"${spec.hostname}" is not a valid host name for a shell`);
+  const limits = { ...defaultJailLimits, ...spec.limits };
+  const term = spec.term ?? 'xterm-256color';
+  mkdirSync(spec.runDir, { recursive: true, mode: 0o700 });
+  const owner = spec.hostUid !== undefined ? { uid: spec.hostUid, gid: spec.hostUid } : undefined;
+  const own = (path: string) => owner && chownSync(path, owner.uid, owner.gid);
+
+  // The live kubeconfig survives a shell restart (an `exit`, an idle shell) for as long as the lab lives.
+  const labMarker = join(spec.runDir, 'lab');
+  const freshLab = !existsSync(labMarker) || readFileSync(labMarker, 'utf8') !== spec.hostname;
+
+  if (!spec.jailed) {
+    const home = join(spec.runDir, 'home');
+    mkdirSync(join(home, '.kube'), { recursive: true, mode: 0o700 });
+    const kubeconfig = join(home, '.kube', 'config');
+    if (freshLab || !existsSync(kubeconfig)) rewriteKubeconfig(spec.kubeconfig, kubeconfig, spec.apiServer);
+    writeFileSync(labMarker, spec.hostname);
+    writeFileSync(join(home, '.bashrc'), learnerBashrc);
+    writeFileSync(join(home, '.bash_profile'), '[ -f ~/.bashrc ] && . ~/.bashrc\n');
+    return {
+      jailed: false,
+      command: { file: '/bin/bash', args: ['-l'], env: shellEnv({ home, kubeconfig, term }), cwd: home },
+      liveKubeconfig: kubeconfig,
+      close: async () => {},
+    };
+  }
+
+  own(spec.runDir);
+  writeFileSync(join(spec.runDir, 'passwd'), passwdFile, { mode: 0o644 });
+  writeFileSync(join(spec.runDir, 'group'), groupFile, { mode: 0o644 });
+  writeFileSync(join(spec.runDir, 'hosts'), hostsFile(spec.hostname), { mode: 0o644 });
+  writeFileSync(join(spec.runDir, 'bashrc'), learnerBashrc, { mode: 0o644 });
+  const kubeconfig = join(spec.runDir, 'kubeconfig');
+  if (freshLab || !existsSync(kubeconfig)) {
+    rewriteKubeconfig(spec.kubeconfig, kubeconfig);
+    own(kubeconfig);
+  }
+  writeFileSync(labMarker, spec.hostname, { mode: 0o644 });
+  const { host, port } = endpointOf(spec.apiServer);
+  const gate = await ApiGate.open({ socketPath: join(spec.runDir, 'api.sock'), host, port, owner });
+  const args = bwrapArgs({
+    runDir: spec.runDir,
+    hostname: spec.hostname,
+    limits,
+    env: shellEnv({ home: jailUser.home, kubeconfig: `${jailUser.home}/.kube/config`, term }),
+    init: initScript(limits),
+  });
+  const command: ShellCommand = owner
+    ? {
+        // As root: drop to the jail's own host uid first, so that inside the jail nothing runs as host root
+        // (and the process limit counts this learner's processes only).
+        file: '/usr/bin/setpriv',
+        args: ['--reuid', String(owner.uid), '--regid', String(owner.gid), '--clear-groups', '--inh-caps=-all', '--bounding-set=-all', '--no-new-privs', '--', bwrapPath(), ...args],
+        env: { PATH: '/usr/bin:/bin' },
+        cwd: '/',
+      }
+    : { file: bwrapPath(), args, env: { PATH: '/usr/bin:/bin' }, cwd: '/' };
+  return {
+    jailed: true,
+    command,
+    liveKubeconfig: kubeconfig,
+    gate,
+    close: () => gate.close().catch(() => undefined),
+  };
+}
+
+/** Removes a shell's run folder, its live kubeconfig included (when its lab is reset or deleted). */
+export function removeShellFiles(runDir: string): void {
+  rmSync(runDir, { recursive: true, force: true });
+}
+
+function bwrapPath(): string {
+  return existsSync('/usr/bin/bwrap') ? '/usr/bin/bwrap' : 'bwrap';
+}
+
+/**
+ * A folder for the run folders of this server's jails: under /run/kubelab when root (each jail
+ * must be able to reach its own folder, so the path is traversable but not listable), else under
+ * the temporary folder. Unique per server, so two servers on one machine never share one.
+ */
+export function createJailsRoot(): string {
+  let base = tmpdir();
+  if (process.getuid?.() === 0) {
+    try {
+      mkdirSync('/run/kubelab', { recursive: true, mode: 0o711 });
+      base = '/run/kubelab';
+    } catch {
+      /* no /run: use the temporary folder */
+    }
+  }
+  const root = mkdtempSync(join(base, base === tmpdir() ? 'kubelab-jails-' : 'jails-'));
+  // Jails (another uid) must traverse it to their own folder; they cannot list it.
+  if (process.getuid?.() === 0) chmodSync(root, 0o711);
+  return root;
+}
+
+let availability: Promise<Availability> | undefined;
+
+/** Whether jailed shells work on this machine: bubblewrap and socat installed, user namespaces allowed. */
+export function jailAvailable(): Promise<Availability> {
+  availability ??= (async () => {
+    for (const [bin, pkg] of [['bwrap', 'bubblewrap'], ['socat', 'socat']] as const) {
+      const r = await run('sh', ['-c', 'command -v "$0"', bin], { timeoutMs: 5000 }).catch(() => undefined);
+      if (!r || r.code !== 0) return { ok: false, reason: `${bin} is not installed (learner shells run under it). Install it: apt-get install ${pkg}` };
+    }
+    const uid = jailHostUid(0);
+    const probe = ['--unshare-all', '--die-with-parent', '--ro-bind', '/usr', '/usr', ...usrLinkArgs(), '--proc', '/proc', '--dev', '/dev', '--', '/usr/bin/true'];
+    const r =
+      uid !== undefined
+        ? await run('/usr/bin/setpriv', ['--reuid', String(uid), '--regid', String(uid), '--clear-groups', '--', bwrapPath(), ...probe], { timeoutMs: 10_000, env: { PATH: '/usr/bin:/bin' } })
+        : await run(bwrapPath(), probe, { timeoutMs: 10_000, env: { PATH: '/usr/bin:/bin' } });
+    if (r.code !== 0) {
+      return { ok: false, reason: `bubblewrap cannot create a sandbox here: ${r.stderr.trim() || 'exit ' + r.code}. User namespaces may be disabled (sysctl kernel.unprivileged_userns_clone=1), or run with --no-jail for development only.` };
+    }
+    return { ok: true };
+  })();
+  return availability;
+}

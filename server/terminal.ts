@@ -1,0 +1,326 @@
+/**
+ * Learner terminals: the WebSocket /ws/terminal and the one shell per learner behind it.
+ *
+ * A socket is only ever attached to the shell of the learner its session belongs to (looked up by
+ * session.user.id; a client never names whose terminal it wants). The shell is created when the
+ * learner's lab is ready, outlives its socket (reload, dropped connection), and is ended after
+ * config.terminalIdleMinutes without input and without a socket. Frames are validated by
+ * terminal/frames.ts; a bad or oversized frame closes that socket only.
+ */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { WebSocket } from 'ws';
+import type { AppContext, SocketRoute } from './app.js';
+import type { LabStatus } from './labs.js';
+import { createJailsRoot, jailAvailable, jailHostUid, openShell, removeShellFiles } from '../sandbox/index.js';
+import { messageOf } from './errors.js';
+import { closeCodes, terminalLimits, type ClientFrame, type LabStatusView, type ServerFrame } from '../shared/terminal-protocol.js';
+import { clampSize, parseClientFrame } from './terminal/frames.js';
+import { ShellProcess, type ShellExit } from './terminal/shell-process.js';
+
+/** The lab status as the page shows it: no credentials, no file paths. */
+export function labStatusView(s: LabStatus): LabStatusView {
+  switch (s.state) {
+    case 'ready':
+      return {
+        state: 'ready',
+        lab: { name: s.lab.name, workers: s.lab.workers, namespace: s.lab.namespace, unsupported: { ...s.lab.unsupported } as Record<string, string> },
+      };
+    case 'creating':
+      return { state: 'creating', step: s.step, done: s.done, total: s.total };
+    case 'lost':
+      return { state: 'lost', reason: s.reason };
+    default:
+      return { state: 'none' };
+  }
+}
+
+/** Closes a socket with a code and a reason (WebSocket reasons are limited to 123 bytes). */
+function closeSocket(ws: WebSocket, code: number, reason: string): void {
+  let r = reason;
+  while (Buffer.byteLength(r) > 123) r = r.slice(0, -1);
+  if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.close(code, r);
+}
+
+function sendFrame(ws: WebSocket, frame: ServerFrame): void {
+  if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(frame));
+}
+
+interface Viewer {
+  ws: WebSocket;
+  hello: { terminal?: string; seq?: number; cols: number; rows: number };
+}
+
+export class TerminalManager {
+  private readonly shells = new Map<number, ShellProcess>();
+  private readonly starting = new Map<number, Promise<ShellProcess | undefined>>();
+  /** The one socket per learner that shows their terminal. */
+  private readonly viewers = new Map<number, Viewer>();
+  private readonly lastTouch = new Map<number, number>();
+  private readonly resetting = new Set<number>();
+  /** Each learner's kubeconfig as their shell edits it, for as long as their lab lives. */
+  private readonly live = new Map<number, string>();
+  private jailsRoot?: string;
+  private readonly reaper: NodeJS.Timeout;
+  private stopped = false;
+
+  constructor(private readonly ctx: AppContext) {
+    ctx.labs.on('status', this.onLabStatus);
+    this.reaper = setInterval(() => void this.reapIdle(), 30_000);
+    this.reaper.unref();
+  }
+
+  /** The WebSocket route: Origin and session were checked by the upgrade path already. */
+  route(): SocketRoute {
+    return {
+      path: '/ws/terminal',
+      maxPayload: terminalLimits.maxClientFrameBytes,
+      handle: (ws, _req, session) => this.accept(ws, session.user.id),
+      close: () => this.stop(),
+    };
+  }
+
+  shellOf(userId: number): ShellProcess | undefined {
+    return this.shells.get(userId);
+  }
+
+  /**
+   * The kubeconfig the learner's shell uses and may have edited (current context, namespace), or
+   * undefined before their first shell. Learner-controlled: parse it as data, never connect with it.
+   * Grading's kubeconfig checks read this instead of the lab's pristine learner kubeconfig.
+   */
+  liveKubeconfigOf(userId: number): string | undefined {
+    return this.live.get(userId);
+  }
+
+  private runDirOf(userId: number): string {
+    this.jailsRoot ??= createJailsRoot();
+    return join(this.jailsRoot, `u${userId}`);
+  }
+
+  get count(): number {
+    return this.shells.size;
+  }
+
+  private accept(ws: WebSocket, userId: number): void {
+    const log = this.ctx.log.child({ userId });
+    let greeted = false;
+    const helloTimer = setTimeout(() => closeSocket(ws, closeCodes.helloTimeout, 'no hello received'), terminalLimits.helloTimeoutMs);
+    ws.on('message', (raw, isBinary) => {
+      const parsed = parseClientFrame(raw, isBinary);
+      if (!parsed.ok) {
+        log.info('terminal frame refused', { reason: parsed.reason });
+        return closeSocket(ws, closeCodes.badFrame, parsed.reason);
+      }
+      const frame = parsed.frame;
+      if (!greeted) {
+        if (frame.type !== 'hello') return closeSocket(ws, closeCodes.badFrame, 'the first frame must be hello');
+        greeted = true;
+        clearTimeout(helloTimer);
+        return void this.hello(ws, userId, frame).catch((err) => log.warn('terminal attach failed', { err }));
+      }
+      this.frame(ws, userId, frame);
+    });
+    ws.on('close', () => {
+      clearTimeout(helloTimer);
+      if (this.viewers.get(userId)?.ws === ws) this.viewers.delete(userId);
+      this.shells.get(userId)?.detach(ws);
+    });
+    ws.on('error', (err) => log.debug('terminal socket error', { err }));
+  }
+
+  private frame(ws: WebSocket, userId: number, frame: ClientFrame): void {
+    if (frame.type === 'ping') return sendFrame(ws, { type: 'pong', t: frame.t });
+    const shell = this.shells.get(userId);
+    if (!shell?.isAttached(ws)) return; // a replaced socket, or no shell yet: input goes nowhere
+    switch (frame.type) {
+      case 'data':
+        shell.input(frame.data);
+        this.touchLab(userId);
+        break;
+      case 'resize': {
+        const { cols, rows } = clampSize(frame.cols, frame.rows);
+        shell.resize(cols, rows);
+        const v = this.viewers.get(userId);
+        if (v) Object.assign(v.hello, { cols, rows });
+        break;
+      }
+      case 'ack':
+        shell.ack(frame.seq);
+        break;
+      case 'hello':
+        closeSocket(ws, closeCodes.badFrame, 'hello was already sent');
+        break;
+    }
+  }
+
+  private async hello(ws: WebSocket, userId: number, frame: Extract<ClientFrame, { type: 'hello' }>): Promise<void> {
+    const previous = this.viewers.get(userId);
+    if (previous && previous.ws !== ws) closeSocket(previous.ws, closeCodes.replaced, 'your terminal was opened in another tab');
+    const size = clampSize(frame.cols, frame.rows);
+    this.viewers.set(userId, { ws, hello: { terminal: frame.terminal, seq: frame.seq, ...size } });
+    sendFrame(ws, { type: 'lab', status: labStatusView(this.ctx.labs.statusOf(userId)) });
+    if (this.shells.has(userId)) this.attachViewer(userId);
+    else await this.start(userId); // attaches the viewer once the shell runs
+  }
+
+  /** Attaches the learner's current socket to their shell, if both exist. */
+  private attachViewer(userId: number): void {
+    const v = this.viewers.get(userId);
+    const shell = this.shells.get(userId);
+    if (!v || !shell || shell.isAttached(v.ws) || v.ws.readyState !== WebSocket.OPEN) return;
+    shell.resize(v.hello.cols, v.hello.rows);
+    shell.attach(v.ws, v.hello, this.ctx.config.jail);
+  }
+
+  /** Starts the learner's shell once their lab is ready (creating the lab if they have none). */
+  private start(userId: number): Promise<ShellProcess | undefined> {
+    const inFlight = this.starting.get(userId);
+    if (inFlight) return inFlight;
+    const p = this.spawn(userId).finally(() => this.starting.delete(userId));
+    this.starting.set(userId, p);
+    return p;
+  }
+
+  private async spawn(userId: number): Promise<ShellProcess | undefined> {
+    if (this.resetting.has(userId)) return undefined; // resetLab starts the shell when the new lab is ready
+    const log = this.ctx.log.child({ userId });
+    const fail = (message: string, hint?: string) => {
+      const v = this.viewers.get(userId);
+      if (v) sendFrame(v.ws, { type: 'error', message, hint });
+      return undefined;
+    };
+    if (this.ctx.config.jail) {
+      const avail = await jailAvailable();
+      if (!avail.ok) {
+        log.error('learner shells cannot be jailed', { reason: avail.reason });
+        return fail(`Your terminal cannot start: ${avail.reason ?? 'the jail is not available'}`, 'An administrator must install bubblewrap and socat (kubelab setup).');
+      }
+    }
+    let lab;
+    try {
+      lab = await this.ctx.labs.labFor(userId);
+    } catch (err) {
+      return fail(`Your lab could not be created: ${messageOf(err)}`, 'Use "Reset lab" to try again.');
+    }
+    if (this.stopped) return undefined;
+    const existing = this.shells.get(userId);
+    if (existing) return existing;
+    const v = this.viewers.get(userId);
+    const size = v ? { cols: v.hello.cols, rows: v.hello.rows } : { cols: 80, rows: 24 };
+    try {
+      const shell = await openShell({
+        jailed: this.ctx.config.jail,
+        runDir: this.runDirOf(userId),
+        kubeconfig: lab.kubeconfigs.learner,
+        apiServer: lab.server,
+        hostname: lab.name,
+        hostUid: jailHostUid(userId),
+      });
+      const proc = new ShellProcess(shell, size, log, (exit) => this.exited(userId, proc, exit));
+      this.shells.set(userId, proc);
+      this.live.set(userId, shell.liveKubeconfig);
+      log.info('terminal started', { lab: lab.name, jailed: shell.jailed, pid: proc.pid });
+      this.attachViewer(userId);
+      return proc;
+    } catch (err) {
+      log.error('terminal could not start', { err });
+      return fail(`Your terminal could not start: ${messageOf(err)}`, 'Reload the page to try again.');
+    }
+  }
+
+  private exited(userId: number, proc: ShellProcess, exit: ShellExit): void {
+    if (this.shells.get(userId) === proc) this.shells.delete(userId);
+    this.ctx.log.info('terminal ended', { userId, reason: exit.reason, code: exit.code });
+    const v = this.viewers.get(userId);
+    if (v && proc.isAttached(v.ws)) {
+      sendFrame(v.ws, { type: 'exit', code: exit.code, reason: exit.reason, message: exit.message });
+      closeSocket(v.ws, closeCodes.ended, exit.message);
+    }
+  }
+
+  private readonly onLabStatus = (userId: number, status: LabStatus) => {
+    const v = this.viewers.get(userId);
+    if (!v) return;
+    sendFrame(v.ws, { type: 'lab', status: labStatusView(status) });
+    if (status.state === 'ready' && !this.shells.has(userId)) void this.start(userId);
+  };
+
+  /** Keeps the learner's lab from being reaped while they type (at most once a minute). */
+  private touchLab(userId: number): void {
+    const now = Date.now();
+    if (now - (this.lastTouch.get(userId) ?? 0) < 60_000) return;
+    this.lastTouch.set(userId, now);
+    if (this.ctx.labs.statusOf(userId).state === 'ready') void this.ctx.labs.labFor(userId).catch(() => undefined);
+  }
+
+  /** Ends a learner's shell (before their lab is reset or deleted). */
+  async endFor(userId: number, reason: ShellExit['reason'], message: string): Promise<void> {
+    await this.shells.get(userId)?.end(reason, message);
+  }
+
+  /**
+   * Resets the learner's lab: ends their shell, deletes the lab, creates a fresh one, and starts a
+   * new shell for their open terminal. Progress reaches the page as lab frames.
+   */
+  async resetLab(userId: number): Promise<void> {
+    if (this.resetting.has(userId)) return;
+    this.resetting.add(userId);
+    try {
+      await this.endFor(userId, 'reset', 'Your lab is being reset.');
+      // The old lab's kubeconfig (and any context the learner set) goes with the lab.
+      this.live.delete(userId);
+      if (this.jailsRoot) removeShellFiles(this.runDirOf(userId));
+      const v = this.viewers.get(userId);
+      if (v) sendFrame(v.ws, { type: 'lab', status: { state: 'creating', step: 'deleting the old lab', done: 0, total: 1 } });
+      await this.ctx.labs.reset(userId);
+    } finally {
+      this.resetting.delete(userId);
+    }
+    if (this.viewers.has(userId)) await this.start(userId);
+  }
+
+  isResetting(userId: number): boolean {
+    return this.resetting.has(userId);
+  }
+
+  /** Ends shells with no socket and no input for config.terminalIdleMinutes. */
+  async reapIdle(now = Date.now()): Promise<number> {
+    const limit = this.ctx.config.terminalIdleMinutes * 60_000;
+    let n = 0;
+    for (const [userId, shell] of this.shells) {
+      if (!shell.attached && now - shell.lastActivity > limit) {
+        n++;
+        await shell.end('idle', `The shell was closed after ${this.ctx.config.terminalIdleMinutes} minutes without use.`);
+        this.ctx.log.info('idle terminal reaped', { userId });
+      }
+    }
+    return n;
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearInterval(this.reaper);
+    this.ctx.labs.off('status', this.onLabStatus);
+    for (const v of this.viewers.values()) closeSocket(v.ws, closeCodes.goingAway, 'the server is stopping');
+    await Promise.all([...this.shells.values()].map((s) => s.end('exited', 'The server stopped.')));
+    if (this.jailsRoot) rmSync(this.jailsRoot, { recursive: true, force: true });
+  }
+}
+
+const managers = new WeakMap<AppContext, TerminalManager>();
+
+/** The terminal manager of a running app (one per AppContext). */
+export function terminalsFor(ctx: AppContext): TerminalManager {
+  let m = managers.get(ctx);
+  if (!m) {
+    m = new TerminalManager(ctx);
+    managers.set(ctx, m);
+  }
+  return m;
+}
+
+export function terminalRoute(ctx: AppContext): SocketRoute {
+  return terminalsFor(ctx).route();
+}
