@@ -48,7 +48,7 @@ export interface Lab extends LabRef {
   unsupported: Partial<Record<LabFeature, string>>;
 }
 
-export type LabFeature = 'cluster-scope' | 'set-component' | 'containers';
+export type LabFeature = 'cluster-scope' | 'set-component' | 'containers' | 'workers';
 
 /** Creation steps reported as they happen, for a progress bar instead of a blank wait. */
 export type Progress = (step: { step: string; done: number; total: number }) => void;
