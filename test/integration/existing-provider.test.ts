@@ -5,9 +5,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ExistingProvider, kubectl, kubectlPath, run, type Lab } from '../../sandbox/index.js';
-import { eventually, getJson, testLabs } from '../helpers/lab.js';
+import { getJson, testLabs } from '../helpers/lab.js';
+import { loadExercise } from '../../server/course/exercise.js';
+import { gradeExercise, targetOf } from '../../server/grading.js';
+import { repoRoot } from '../../server/config.js';
+import type { Exercise } from '../../server/course.js';
 
 const cluster = testLabs('inst');
 const workDir = mkdtempSync(join(tmpdir(), 'kubelab-existing-'));
@@ -118,26 +122,29 @@ describe('a lab on an existing cluster', () => {
     expect(np.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: {} }] }] });
   });
 
-  it('passes scale-web in the lab namespace: 3 ready replicas of nginx:1.27 labelled app=web, seen by the grader', async () => {
-    const web = {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: 'web', namespace: a.variables.namespace },
-      spec: {
-        replicas: 3,
-        selector: { matchLabels: { app: 'web' } },
-        template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } },
-      },
-    };
-    await kubectl(a.kubeconfigs.learner, ['apply', '-f', '-'], { input: JSON.stringify(web) });
-    const ready = await eventually(async () => (await getJson(a.kubeconfigs.grader, ['get', 'deployment', 'web', '-n', a.namespace])).status.readyReplicas === 3);
-    expect(ready).toBe(true);
+  it('passes the catalog exercise scale-web in the lab namespace: fails before the reference solution, passes after it', async () => {
+    // The exercise as the course ships it, its checks pointed at the lab namespace instead of `default`.
+    const loaded = loadExercise(join(repoRoot, 'lessons', '05-controllers', 'exercises', 'scale-web'), 'scale-web', '05-controllers');
+    expect(loaded.problems).toEqual([]);
+    const exercise = inNamespace(loaded.exercise!, a.namespace);
+    expect(JSON.stringify(exercise.checks)).not.toContain('"namespace":"default"');
+
+    const before = await gradeExercise(exercise, targetOf(a));
+    expect(before.passed).toBe(false);
+
+    // The reference solution, run as the learner (its kubectl defaults to the lab namespace).
+    const solution = await run('bash', [join(exercise.dir, 'solution.sh')], {
+      env: { PATH: `${dirname(kubectlPath())}:${process.env.PATH}`, HOME: workDir, KUBECONFIG: a.kubeconfigs.learner },
+      timeoutMs: 120_000,
+    });
+    expect(solution.code, solution.stderr).toBe(0);
+
+    const after = await gradeExercise(exercise, targetOf(a));
+    expect(after.checks.filter((c) => !c.passed)).toEqual([]);
+    expect(after.passed).toBe(true);
     const pods = await getJson(a.kubeconfigs.grader, ['get', 'pods', '-n', a.namespace, '-l', 'app=web']);
     expect(pods.items).toHaveLength(3);
-    for (const p of pods.items) {
-      expect(p.spec.containers[0].image).toBe('nginx:1.27');
-      expect(a.workers).toContain(p.spec.nodeName);
-    }
+    for (const p of pods.items) expect(a.workers).toContain(p.spec.nodeName);
   });
 
   it('gives the grader cluster-wide read and SubjectAccessReviews, and no writes', async () => {
@@ -166,3 +173,15 @@ describe('a lab on an existing cluster', () => {
     expect((await getJson(b.kubeconfigs.learner, ['get', 'configmap', 'only-in-b'])).data).toEqual({ x: '1' });
   });
 });
+
+/** An exercise whose checks read `default` made to read the lab namespace instead (how a namespace-sized exercise runs on this provider). */
+function inNamespace(exercise: Exercise, namespace: string): Exercise {
+  const swap = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(swap);
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === 'namespace' && v === 'default' ? namespace : swap(v)]));
+    }
+    return value;
+  };
+  return { ...exercise, checks: swap(exercise.checks) as Exercise['checks'] };
+}
