@@ -4,10 +4,12 @@ import { authRoutes } from './auth.js';
 import { progressRoutes } from './progress.js';
 import { quizRoutes } from './quiz.js';
 import { workshopRoutes, workshopSocket } from './workshops.js';
+import { examRoutes } from './exams.js';
 import { terminalRoute } from './terminal.js';
 
-// authRoutes first: it sends visitors without a session to sign-in before any other route runs.
-export const routeModules: RouteModule[] = [authRoutes, progressRoutes, quizRoutes, workshopRoutes];
+// authRoutes first: it sends visitors without a session to sign-in before any other route runs;
+// examRoutes next: its lockdown keeps a candidate in a running exam away from lessons, hints and solutions.
+export const routeModules: RouteModule[] = [authRoutes, examRoutes, progressRoutes, quizRoutes, workshopRoutes];
 
 export function socketRoutes(ctx: AppContext): SocketRoute[] {
   return [workshopSocket(ctx), terminalRoute(ctx)];

@@ -129,6 +129,11 @@ export class ExamsRepo {
     }).immediate();
   }
 
+  /** The clock starts when the candidate's lab is ready: the deadline moves to then + the time limit. */
+  setDeadline(sittingId: number, deadline: string): void {
+    this.db.prepare("UPDATE exam_sittings SET deadline = ? WHERE id = ? AND state = 'in-progress'").run(deadline, sittingId);
+  }
+
   sitting(id: number): SittingRecord | undefined {
     const r = this.db.prepare('SELECT * FROM exam_sittings WHERE id = ?').get(id) as SittingRow | undefined;
     return r && toSitting(r);
