@@ -1,0 +1,8 @@
+/** kind labs on a real Docker (or Podman) engine; skipped, with the reason, where there is none. */
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KindProvider } from '../../sandbox/index.js';
+import { providerSuite } from '../helpers/provider-suite.js';
+
+await providerSuite(new KindProvider({ workDir: join(tmpdir(), `kubelab-kind-${randomBytes(4).toString('hex')}`) }));
