@@ -99,6 +99,11 @@ function loadLesson(dir: string, problems: LintProblem[]): Lesson | undefined {
   const file = join(dir, 'lesson.md');
   if (!existsSync(file)) {
     problems.push({ file, line: 1, message: 'lesson.md is missing' });
+    // Its exercises are still checked, so their problems do not wait for the prose.
+    const exRoot = join(dir, 'exercises');
+    if (existsSync(exRoot)) {
+      for (const d of readdirSync(exRoot, { withFileTypes: true })) if (d.isDirectory()) problems.push(...loadExercise(join(exRoot, d.name), d.name, '').problems);
+    }
     return undefined;
   }
   const text = readFileSync(file, 'utf8');

@@ -23,7 +23,8 @@ export function parseLocated(text: string, file: string, firstLine = 1): Located
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   const toLine = (offset: number) => lc.linePos(offset).line + firstLine - 1;
-  const problems: LintProblem[] = doc.errors.map((e) => ({ file, line: toLine(e.pos[0]), message: `YAML: ${firstSentence(e.message)}` }));
+  // Only the first syntax error: the ones after it are usually echoes of it.
+  const problems: LintProblem[] = doc.errors.slice(0, 1).map((e) => ({ file, line: toLine(e.pos[0]), message: `YAML: ${firstSentence(e.message)}` }));
   const lineOf = (path: (string | number)[]) => nodeLine(doc, path, toLine) ?? firstLine;
   return { value: problems.length ? undefined : doc.toJS(), problems, lineOf };
 }

@@ -13,6 +13,14 @@
  *                                           (nodeSelector, or every required node-affinity term)
  *   nodeAllows(obj, node)         the pod (template)'s nodeSelector and required node affinity accept that Node
  *   tolerates(obj, taint)         the pod (template) tolerates a taint given as {key, value, effect}
+ *   images(obj)                   images of the (app) containers of a Pod or workload, in order
+ *   sameImage(a, b)               same image reference: 'nginx:1.27' == 'docker.io/library/nginx:1.27'
+ *   label(obj, key), annotation(obj, key)   a label's / annotation's value, or '' when absent
+ *   base64Decode(s)               a Secret's data value as text
+ *   readyEndpoints(slices[, port])  ready endpoint addresses across EndpointSlices (having that port)
+ *   containerPort(container, port)  a probe's or service's port (number or name) as a container port number, 0 if unknown
+ *
+ * dig's path is dotted ('status.readyReplicas') or a list for keys with dots (['spec', 'hard', 'requests.cpu']).
  */
 import { CelScalar, celFunc, type CelFunc } from '@bufbuild/cel';
 import { parseQuantity } from './quantity.js';
@@ -23,9 +31,10 @@ type Obj = Record<string, unknown>;
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-export function dig(value: unknown, path: string): unknown {
+export function dig(value: unknown, path: string | unknown[]): unknown {
   let cur: unknown = value;
-  for (const step of path.split('.').filter(Boolean)) {
+  const steps = Array.isArray(path) ? path.map(String) : path.split('.').filter(Boolean);
+  for (const step of steps) {
     if (Array.isArray(cur) && /^\d+$/.test(step)) cur = cur[Number(step)];
     else if (isObj(cur)) cur = cur[step];
     else return undefined;
@@ -145,6 +154,59 @@ export function tolerates(obj: unknown, taint: unknown): boolean {
   });
 }
 
+/** Docker's shorthand spelled out: nginx:1.27 is docker.io/library/nginx:1.27; no tag means :latest. */
+export function normaliseImage(ref: string): string {
+  let name = ref.trim();
+  const digest = name.indexOf('@');
+  const suffix = digest >= 0 ? name.slice(digest) : '';
+  if (digest >= 0) name = name.slice(0, digest);
+  const slash = name.lastIndexOf('/');
+  const colon = name.lastIndexOf(':');
+  let tag = '';
+  if (colon > slash) {
+    tag = name.slice(colon);
+    name = name.slice(0, colon);
+  } else if (!suffix) tag = ':latest';
+  const first = name.split('/')[0]!;
+  const hasRegistry = name.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
+  if (!hasRegistry) name = `docker.io/${name.includes('/') ? name : `library/${name}`}`;
+  else if (first === 'index.docker.io') name = `docker.io/${name.slice(first.length + 1)}`;
+  if (name.startsWith('docker.io/') && name.split('/').length === 2) name = `docker.io/library/${name.slice(10)}`;
+  return name + tag + suffix;
+}
+
+function images(obj: unknown): string[] {
+  const spec = podSpecOf(obj);
+  return Array.isArray(spec?.containers) ? (spec.containers as Obj[]).map((c) => String(c.image ?? '')) : [];
+}
+
+const mapValue = (obj: unknown, field: 'labels' | 'annotations', key: string): string => {
+  const m = dig(obj, ['metadata', field, key]);
+  return typeof m === 'string' ? m : '';
+};
+
+function readyEndpoints(slices: unknown, port?: number): number {
+  if (!Array.isArray(slices)) return 0;
+  let n = 0;
+  for (const s of slices) {
+    const ports = (dig(s, 'ports') ?? []) as Obj[];
+    if (port !== undefined && !ports.some((p) => Number(p.port) === port)) continue;
+    for (const e of (dig(s, 'endpoints') ?? []) as Obj[]) {
+      if (dig(e, 'conditions.ready') === true) n += Array.isArray(e.addresses) ? e.addresses.length : 0;
+    }
+  }
+  return n;
+}
+
+function containerPort(container: unknown, port: unknown): number {
+  if (typeof port === 'number') return port;
+  if (typeof port !== 'string') return 0;
+  if (/^\d+$/.test(port)) return Number(port);
+  const ports = (dig(container, 'ports') ?? []) as Obj[];
+  const named = ports.find((p) => p.name === port);
+  return named ? Number(named.containerPort) : 0;
+}
+
 const D = CelScalar.DYN;
 const S = CelScalar.STRING;
 const B = CelScalar.BOOL;
@@ -170,4 +232,12 @@ export const helperFuncs: CelFunc[] = [
   celFunc('requiresNodeLabel', [D, S, S], B, js(requiresNodeLabel)),
   celFunc('nodeAllows', [D, D], B, js(nodeAllows)),
   celFunc('tolerates', [D, D], B, js(tolerates)),
+  celFunc('images', [D], D, js(images)),
+  celFunc('sameImage', [D, D], B, js((a: unknown, b: unknown) => typeof a === 'string' && typeof b === 'string' && normaliseImage(a) === normaliseImage(b))),
+  celFunc('label', [D, S], S, js((o: unknown, k: string) => mapValue(o, 'labels', k))),
+  celFunc('annotation', [D, S], S, js((o: unknown, k: string) => mapValue(o, 'annotations', k))),
+  celFunc('base64Decode', [D], S, js((s: unknown) => (typeof s === 'string' ? Buffer.from(s, 'base64').toString('utf8') : ''))),
+  celFunc('readyEndpoints', [D], CelScalar.INT, js((s: unknown) => readyEndpoints(s))),
+  celFunc('readyEndpoints', [D, D], CelScalar.INT, js((s: unknown, p: unknown) => readyEndpoints(s, Number(p)))),
+  celFunc('containerPort', [D, D], CelScalar.INT, js(containerPort)),
 ];

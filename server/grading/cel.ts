@@ -117,7 +117,14 @@ export function templateProblems(template: string): string[] {
 export function renderTemplate(template: string, bindings: Record<string, unknown>): string {
   return template.replace(placeholder, (_all, expr: string) => {
     const r = evaluate(expr, bindings);
-    if (!r.ok || r.value === null || r.value === undefined) return 'none';
-    return typeof r.value === 'string' ? r.value : JSON.stringify(r.value);
+    return show(r.ok ? r.value : undefined);
   });
+}
+
+/** A value as a learner reads it in a message: lists of words joined by commas, nothing as "none". */
+function show(v: unknown): string {
+  if (v === null || v === undefined || v === '') return 'none';
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v)) return v.length === 0 ? 'none' : v.every((x) => typeof x !== 'object' || x === null) ? v.map((x) => show(x)).join(', ') : JSON.stringify(v);
+  return JSON.stringify(v);
 }

@@ -1,0 +1,4 @@
+#!/usr/bin/env bash
+set -euo pipefail
+kubectl create serviceaccount deployer
+kubectl create clusterrolebinding deployer-edit --clusterrole=edit --serviceaccount=default:deployer

@@ -1,0 +1,4 @@
+#!/usr/bin/env bash
+set -euo pipefail
+kubectl create deployment web --image=nginx:1.27 --replicas=3
+kubectl rollout status deployment/web --timeout=60s

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+set -euo pipefail
+kubectl apply -f - <<YAML
+apiVersion: v1
+kind: Pod
+metadata: { name: manual }
+spec:
+  nodeName: $WORKER2
+  containers: [{ name: nginx, image: nginx:1.27 }]
+YAML

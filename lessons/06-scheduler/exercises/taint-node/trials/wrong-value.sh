@@ -1,0 +1,3 @@
+#!/usr/bin/env bash
+set -euo pipefail
+kubectl taint node "$WORKER2" dedicated=ops:NoSchedule

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+set -euo pipefail
+kubectl apply -f - <<'YAML'
+apiVersion: v1
+kind: Pod
+metadata: { name: app-init }
+spec:
+
+  containers:
+    - { name: wait, image: busybox:1.36, command: [sleep, "2"] }
+    - { name: app, image: nginx:1.27 }
+YAML

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+set -euo pipefail
+kubectl apply -f - <<'YAML'
+apiVersion: v1
+kind: Service
+metadata: { name: web, namespace: default }
+spec:
+  type: NodePort
+  selector: { app: web }
+  ports: [{ port: 80, targetPort: 80 }]
+
+YAML

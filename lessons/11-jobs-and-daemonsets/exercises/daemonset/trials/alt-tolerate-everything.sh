@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+set -euo pipefail
+kubectl apply -f - <<'YAML'
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: { name: node-agent }
+spec:
+  selector: { matchLabels: { app: node-agent } }
+  template:
+    metadata: { labels: { app: node-agent } }
+    spec:
+      tolerations:
+        - { operator: Exists }
+      containers:
+        - { name: agent, image: busybox:1.36, command: [sleep, infinity] }
+YAML

@@ -1,0 +1,3 @@
+#!/usr/bin/env bash
+set -euo pipefail
+kubectl create namespace team-a --dry-run=client -o yaml | kubectl apply -f -

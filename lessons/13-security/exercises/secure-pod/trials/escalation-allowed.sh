@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+set -euo pipefail
+kubectl apply -f - <<'YAML'
+apiVersion: v1
+kind: Pod
+metadata: { name: secure }
+spec:
+  securityContext: { runAsNonRoot: true, runAsUser: 101 }
+  containers:
+    - name: nginx
+      image: nginx:1.27
+      securityContext: { readOnlyRootFilesystem: true, allowPrivilegeEscalation: true }
+YAML
