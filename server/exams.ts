@@ -290,7 +290,8 @@ export const examRoutes: RouteModule = (app, ctx) => {
         session: s,
         accounts,
         bare: !!running,
-        scripts: running ? ['exam', 'terminal'] : [],
+        scripts: running ? ['exam'] : [],
+        styles: running ? ['exam'] : [],
         body: candidateView({
           exam,
           sitting,

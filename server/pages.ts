@@ -2,7 +2,8 @@
  * Server-rendered pages of accounts, progress, workshops, quizzes and exams: one layout, and an
  * `html` template tag that escapes every interpolated value unless it is already Html.
  * Pages carry no inline script (strict CSP): behaviour comes from /assets/<entry>.js modules,
- * which read the CSRF token from <meta name="csrf-token">.
+ * which read the CSRF token from <meta name="csrf-token">. Every page loads `site` (local times,
+ * confirmations, a workshop learner's notices); lesson pages add it with siteScriptTag.
  */
 import type { Session } from './http/session.js';
 
@@ -38,8 +39,8 @@ export interface PageOptions {
   body: Html;
   /** Names of client entries (dist/client/<name>.js) to load as modules. */
   scripts?: string[];
-  /** Set on pages a workshop learner sees, so the notices script shows the instructor's messages. */
-  notices?: boolean;
+  /** Names of client entries whose bundled CSS (dist/client/<name>.css) the page needs. */
+  styles?: string[];
   /** Whether accounts mode is on (shows sign-out). */
   accounts?: boolean;
   /** Hide the course navigation (exam in progress). */
@@ -72,8 +73,8 @@ export function page(o: PageOptions): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(o.title)} · kubelab</title>
 ${o.session ? `<meta name="csrf-token" content="${escapeHtml(o.session.csrfToken)}">` : ''}
-${stylesheets.map((s) => `<link rel="stylesheet" href="${s}">`).join('\n')}
-${[...(o.scripts ?? []), ...(o.notices ? ['notices'] : [])].map((s) => `<script type="module" src="/assets/${s}.js"></script>`).join('\n')}
+${[...stylesheets, ...(o.styles ?? []).map((n) => `/assets/${n}.css`)].map((s) => `<link rel="stylesheet" href="${s}">`).join('\n')}
+${['site', ...(o.scripts ?? [])].map((s) => `<script type="module" src="/assets/${s}.js"></script>`).join('\n')}
 </head>
 <body class="kl-page">
 ${nav.value}
@@ -84,6 +85,9 @@ ${o.body.value}
 </body>
 </html>`;
 }
+
+/** The script tag other pages (the lesson page) include for the notices bar and local times. */
+export const siteScriptTag = '<script type="module" src="/assets/site.js"></script>';
 
 /** Formats an ISO time for people, in UTC (the server does not know the reader's zone; the client may localise). */
 export function when(iso: string | null | undefined): Html {

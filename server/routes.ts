@@ -3,7 +3,7 @@ import type { AppContext, RouteModule, SocketRoute } from './app.js';
 import { authRoutes } from './auth.js';
 import { progressRoutes } from './progress.js';
 import { quizRoutes } from './quiz.js';
-import { workshopRoutes, workshopSocket } from './workshops.js';
+import { terminalWatchSocket, workshopRoutes, workshopSocket } from './workshops.js';
 import { examRoutes } from './exams.js';
 import { terminalRoute } from './terminal.js';
 
@@ -12,5 +12,5 @@ import { terminalRoute } from './terminal.js';
 export const routeModules: RouteModule[] = [authRoutes, examRoutes, progressRoutes, quizRoutes, workshopRoutes];
 
 export function socketRoutes(ctx: AppContext): SocketRoute[] {
-  return [workshopSocket(ctx), terminalRoute(ctx)];
+  return [workshopSocket(ctx), terminalWatchSocket(ctx), terminalRoute(ctx)];
 }

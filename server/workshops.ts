@@ -15,12 +15,14 @@ import { isStaff, requireStaff, wantsHtml } from './auth.js';
 import { LoginThrottle, addressKey } from './auth/throttle.js';
 import { courseOf, lessonUrl } from './course-cache.js';
 import { sendCsv } from './csv.js';
+import { terminalsFor } from './terminal.js';
 import { page } from './pages.js';
 import { exercisesOf, hubOf, managedWorkshop, newJoinCode, normaliseJoinCode, snapshotOf, stateOf, cellsOf } from './workshops/model.js';
 import { dashboardView, joinCodeView, joinView, learnerWorkshopView, workshopsView, joinRefusedView } from './workshops/views.js';
 import type { WorkshopRecord } from './store/workshops.js';
 
 export { workshopSocket } from './workshops/live.js';
+export { terminalWatchSocket } from './workshops/watch.js';
 
 const minutes = z.coerce.number().int().min(1).max(7 * 24 * 60);
 const isoTime = z.string().max(40).refine((s) => !Number.isNaN(Date.parse(s)), 'a date and time');
@@ -154,7 +156,7 @@ export const workshopRoutes: RouteModule = (app, ctx) => {
     const w = managedWorkshop(ctx, s, req.params.id);
     const origin = `${req.protocol}://${req.get('host') ?? 'localhost'}`;
     res.type('html').send(
-      page({ title: w.title, session: s, accounts, scripts: ['dashboard'], body: dashboardView(snapshotOf(ctx, w), `${origin}/join/${w.joinCode}`, s.csrfToken) }),
+      page({ title: w.title, session: s, accounts, scripts: ['dashboard'], styles: ['dashboard'], body: dashboardView(snapshotOf(ctx, w), `${origin}/join/${w.joinCode}`, s.csrfToken) }),
     );
   });
 
@@ -199,7 +201,8 @@ export const workshopRoutes: RouteModule = (app, ctx) => {
     const userId = Number(req.params.userId);
     if (!ctx.store.workshops.members(w.id).some((m) => m.userId === userId)) throw new HttpError(404, 'This learner is not in the workshop.');
     if (stateOf(w) === 'ended') throw new HttpError(409, 'This workshop has ended.');
-    void ctx.labs.reset(userId).catch((err) => ctx.log.warn('lab reset failed', { userId, err }));
+    // Through the terminals: the learner's shell ends, the lab is re-created, a new shell follows.
+    void terminalsFor(ctx).resetLab(userId).catch((err) => ctx.log.warn('lab reset failed', { userId, err }));
     if (wantsHtml(req)) return res.redirect(303, `/workshops/${w.id}`);
     res.status(202).json({ resetting: true });
   });

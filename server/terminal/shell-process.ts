@@ -31,6 +31,11 @@ export class ShellProcess {
   private socket?: WebSocket;
   private ending?: ShellExit;
   private exited = false;
+  /** Read-only watchers (the learner's instructor): replay and live output; nothing they send reaches the pty. */
+  private readonly watchers = new Set<WebSocket>();
+  /** The pty's size, for watchers to draw the same screen. */
+  private cols: number;
+  private rows: number;
   /** When input last arrived or a socket last detached: what idleness is measured from. */
   lastActivity = Date.now();
 
@@ -41,6 +46,8 @@ export class ShellProcess {
     private readonly onExit: (exit: ShellExit) => void,
   ) {
     const c = shell.command;
+    this.cols = size.cols;
+    this.rows = size.rows;
     this.pty = pty.spawn(c.file, c.args, { name: c.env.TERM ?? 'xterm-256color', cols: size.cols, rows: size.rows, cwd: c.cwd, env: c.env, encoding: null });
     // With encoding null node-pty hands over raw bytes; its typings still say string.
     this.pty.onData((d: string | Buffer) => this.output(typeof d === 'string' ? Buffer.from(d) : d));
@@ -80,6 +87,11 @@ export class ShellProcess {
     this.pendingBytes = 0;
     this.replay.push(chunk);
     if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(chunk, { binary: true });
+    for (const w of this.watchers) {
+      // A watcher never slows the learner's shell: one that falls behind is closed (it may reconnect).
+      if (w.bufferedAmount > flowControl.highWaterBytes) w.close(1013, 'the watcher fell behind');
+      else if (w.readyState === WebSocket.OPEN) w.send(chunk, { binary: true });
+    }
     this.updateFlow();
   }
 
@@ -118,6 +130,19 @@ export class ShellProcess {
     return previous;
   }
 
+  /** Adds a read-only watcher: it gets the replay now and output as it comes; its input is never read here. */
+  watch(ws: WebSocket): void {
+    this.flush();
+    const { chunks, truncated } = this.replay.since(undefined);
+    ws.send(JSON.stringify({ type: 'hello', cols: this.cols, rows: this.rows, truncated }));
+    for (const c of chunks) ws.send(c, { binary: true });
+    this.watchers.add(ws);
+  }
+
+  unwatch(ws: WebSocket): void {
+    this.watchers.delete(ws);
+  }
+
   detach(ws: WebSocket): void {
     if (this.socket !== ws) return;
     this.socket = undefined;
@@ -140,6 +165,9 @@ export class ShellProcess {
     if (this.exited) return;
     try {
       this.pty.resize(cols, rows);
+      this.cols = cols;
+      this.rows = rows;
+      for (const w of this.watchers) if (w.readyState === WebSocket.OPEN) w.send(JSON.stringify({ type: 'resize', cols, rows }));
     } catch (err) {
       this.log.debug('resize of an ending shell', { err });
     }

@@ -1,0 +1,102 @@
+// A running exam: the countdown, the lab's state, answers saved as they change (never checked
+// while the exam runs), and the submit confirmation. At time-out the server grades; the page reloads.
+import { api, clock } from '../pages/api.js';
+import { mountTerminal } from '../terminal.js';
+
+interface Me {
+  sitting: { state: string; deadline: string; preparing: boolean } | null;
+  lab: { state: string; step?: string; done?: number; total?: number; reason?: string } | null;
+  now: string;
+}
+
+function start(): void {
+  const root = document.getElementById('exam');
+  if (!root) return;
+  const examId = Number(root.dataset.exam);
+  const timer = document.getElementById('exam-timer')!;
+  const labEl = document.getElementById('exam-lab')!;
+  const saved = document.getElementById('exam-saved')!;
+  let deadline = Date.parse(root.dataset.deadline ?? '');
+  let skew = 0; // server time - browser time
+  let preparing = true;
+
+  const tick = () => {
+    const left = (deadline - (Date.now() + skew)) / 1000;
+    timer.textContent = preparing ? 'starts when your lab is ready' : clock(left);
+    timer.classList.toggle('soon', !preparing && left < 300);
+    if (!preparing && left <= 0) {
+      timer.textContent = 'time is up';
+      setTimeout(() => location.reload(), 3000);
+    }
+  };
+
+  const poll = async () => {
+    try {
+      const me = await api<Me>(`/api/exams/${examId}/me`);
+      skew = Date.parse(me.now) - Date.now();
+      if (!me.sitting || me.sitting.state !== 'in-progress') return location.reload();
+      deadline = Date.parse(me.sitting.deadline);
+      preparing = me.sitting.preparing;
+      const lab = me.lab;
+      labEl.textContent = !lab ? '—' : lab.state === 'creating' ? `starting (${lab.step ?? ''})` : lab.state === 'ready' ? (preparing ? 'setting up the tasks…' : 'ready') : lab.state === 'lost' ? `lost: ${lab.reason ?? ''}` : lab.state;
+    } catch {
+      /* try again at the next poll */
+    }
+  };
+  void poll();
+  setInterval(tick, 1000);
+  setInterval(() => void poll(), 5000);
+
+  // Quiz answers are saved on every change.
+  const save = (itemKey: string, answer: unknown) => {
+    saved.textContent = 'saving…';
+    api(`/api/exams/${examId}/answers`, { body: { itemKey, answer } })
+      .then(() => (saved.textContent = 'answers saved'))
+      .catch((err: Error) => (saved.textContent = `not saved: ${err.message}`));
+  };
+  root.querySelectorAll<HTMLElement>('.question[data-item-key]').forEach((q) => {
+    const key = q.dataset.itemKey!;
+    const kind = q.dataset.kind;
+    const read = (): unknown => {
+      if (kind === 'single') {
+        const c = q.querySelector<HTMLInputElement>('input[type=radio]:checked');
+        return c ? Number(c.value) : undefined;
+      }
+      if (kind === 'multiple') return [...q.querySelectorAll<HTMLInputElement>('input[type=checkbox]:checked')].map((c) => Number(c.value));
+      if (kind === 'short') return q.querySelector<HTMLInputElement>('input[type=text]')?.value ?? '';
+      if (kind === 'order') return [...q.querySelectorAll<HTMLElement>('ol.order > li')].map((li) => li.dataset.option ?? '');
+      return undefined;
+    };
+    const changed = () => {
+      const a = read();
+      if (a !== undefined) save(key, a);
+    };
+    q.addEventListener('change', changed);
+    let typing: number | undefined;
+    q.addEventListener('input', () => {
+      clearTimeout(typing);
+      typing = window.setTimeout(changed, 600);
+    });
+    q.querySelectorAll<HTMLLIElement>('ol.order > li').forEach((li) => {
+      li.querySelector('.up')?.addEventListener('click', () => {
+        if (li.previousElementSibling) li.parentElement!.insertBefore(li, li.previousElementSibling);
+        changed();
+      });
+      li.querySelector('.down')?.addEventListener('click', () => {
+        if (li.nextElementSibling) li.parentElement!.insertBefore(li.nextElementSibling, li);
+        changed();
+      });
+    });
+  });
+
+  // The terminal into the candidate's exam lab (the same terminal as on lesson pages).
+  const host = document.getElementById('terminal');
+  if (host) {
+    const t = mountTerminal(host, { onLab: () => void poll() });
+    (window as unknown as { kubelab?: unknown }).kubelab = { terminal: () => t };
+    window.addEventListener('resize', () => t.fit());
+  }
+}
+
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+else start();
