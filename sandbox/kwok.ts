@@ -101,7 +101,7 @@ export class KwokProvider implements ClusterProvider {
   private async startControlPlane(name: string, bins: ReturnType<typeof locateBinaries>): Promise<void> {
     mkdirSync(this.opts.workDir, { recursive: true, mode: 0o700 });
     const [apiPort, etcdPort, etcdPeerPort, kcmPort, schedPort, kwokPort] = await freePorts(6);
-    const configPath = join(this.opts.workDir, `${name}.kwokctl.yaml`);
+    const configPath = this.configPath(name);
     writeFileSync(
       configPath,
       stringify({
@@ -176,7 +176,17 @@ export class KwokProvider implements ClusterProvider {
     return JSON.parse(readFileSync(file, 'utf8')) as Lab;
   }
 
+  /** kwokctl's config file for a creation: outside the lab folder, named in the argv of `kwokctl create`. */
+  private configPath(name: string): string {
+    return join(this.opts.workDir, `${name}.kwokctl.yaml`);
+  }
+
   async delete(ref: LabRef): Promise<void> {
+    // A creation cut short (the server was killed) may leave `kwokctl create` running, about to start
+    // components: stop it first, by the config file its argv names.
+    const creators = processesMentioning(this.configPath(ref.name));
+    if (creators.length > 0) await terminate(creators);
+    rmSync(this.configPath(ref.name), { force: true });
     const dir = this.clusterDir(ref.name);
     if (!existsSync(dir)) return;
     const bins = (() => {

@@ -10,8 +10,9 @@ import { setupCommand } from './cli/setup.js';
 import { labCommands } from './cli/lab.js';
 import { exerciseCommands } from './cli/exercise.js';
 import { userCommands } from './cli/user.js';
+import { doctorCommand } from './cli/doctor.js';
 
-export const commands: Command[] = [serveCommand, setupCommand, ...labCommands, ...exerciseCommands, ...userCommands];
+export const commands: Command[] = [serveCommand, setupCommand, ...labCommands, ...exerciseCommands, ...userCommands, doctorCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.usage.length));

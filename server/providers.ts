@@ -1,22 +1,69 @@
-/** Picks the cluster provider a command or the server uses, from the config. */
+/**
+ * Picks the cluster provider a command or the server uses, from the config.
+ * `auto` picks kind when Docker (or Podman) works and kind is installed — real containers — and
+ * kwok otherwise (no Docker needed); chooseProvider says which and why, for the start-up log.
+ */
 import { join } from 'node:path';
-import { KwokProvider, SandboxError, type ClusterProvider, type ProviderKind } from '../sandbox/index.js';
+import {
+  ExistingProvider,
+  KindProvider,
+  KwokProvider,
+  MinikubeProvider,
+  SandboxError,
+  type ClusterProvider,
+  type ProviderKind,
+} from '../sandbox/index.js';
 import type { Config } from './config.js';
 
 export function kwokWorkDir(config: Config): string {
   return join(config.dataDir, 'kwok');
 }
 
+/** The folder where a provider keeps the kubeconfigs and records of its labs. */
+export function providerWorkDir(config: Config, kind: ProviderKind): string {
+  return join(config.dataDir, kind);
+}
+
+export interface ProviderChoice {
+  provider: ClusterProvider;
+  /** Why this provider, in a sentence for the log and `kubelab doctor`. */
+  reason: string;
+}
+
+/** The provider named `name`. `auto` needs a look at the host: use chooseProvider for it. */
 export function providerFor(config: Config, name: string = config.provider, extra: { apiServerPort?: number } = {}): ClusterProvider {
   switch (name as ProviderKind | 'auto') {
     case 'kwok':
-    case 'auto':
       return new KwokProvider({ workDir: kwokWorkDir(config), cacheDir: config.cacheDir, apiServerPort: extra.apiServerPort });
     case 'kind':
+      return new KindProvider({ workDir: providerWorkDir(config, 'kind') });
     case 'minikube':
+      return new MinikubeProvider({ workDir: providerWorkDir(config, 'minikube') });
     case 'existing':
-      throw new SandboxError(`the ${name} provider is not available in this build`, 'Use --provider kwok.');
+      return new ExistingProvider({ kubeconfig: config.existingKubeconfig, workDir: providerWorkDir(config, 'existing') });
+    case 'auto':
+      throw new SandboxError('the provider "auto" is chosen by looking at the host first', 'Call chooseProvider (async) instead of providerFor.');
     default:
-      throw new SandboxError(`unknown provider "${name}"`, 'Choose one of: kwok, kind, minikube, existing.');
+      throw new SandboxError(`unknown provider "${name}"`, 'Choose one of: auto, kwok, kind, minikube, existing.');
   }
+}
+
+/** Resolves `auto` (kind when Docker works and kind is installed, else kwok); any other name is taken as asked. */
+export async function chooseProvider(config: Config, name: string = config.provider, extra: { apiServerPort?: number } = {}): Promise<ProviderChoice> {
+  if (name !== 'auto') return { provider: providerFor(config, name, extra), reason: `the ${name} provider was asked for` };
+  const kind = providerFor(config, 'kind');
+  const avail = await kind.available();
+  if (avail.ok) return { provider: kind, reason: 'auto: Docker works and kind is installed, so each lab is a kind cluster running real containers' };
+  return {
+    provider: providerFor(config, 'kwok', extra),
+    reason: `auto: kind is not usable (${briefly(avail.reason ?? 'unavailable')}), so each lab is a kwok cluster (a real control plane, simulated nodes, no Docker needed)`,
+  };
+}
+
+/** The first sentence of each part of an availability reason, without parentheses or install instructions. */
+export function briefly(reason: string): string {
+  return reason
+    .split(' Also: ')
+    .map((part) => part.replace(/\s*\([^)]*\)/g, '').split(/\.(\s|$)/)[0]!.trim())
+    .join('; ');
 }

@@ -5,7 +5,7 @@ import { isLoopback, printableConfig, type Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { databasePath, openStore } from './store.js';
 import { LabManager } from './labs.js';
-import { providerFor } from './providers.js';
+import { chooseProvider } from './providers.js';
 import { createApp, type App, type AppContext } from './app.js';
 import { Sessions } from './http/session.js';
 import { UserError } from './errors.js';
@@ -28,7 +28,8 @@ export async function startServer(config: Config, log: Logger = createLogger({ l
   }
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const store = openStore(databasePath(config.dataDir));
-  const provider = providerFor(config);
+  const { provider, reason } = await chooseProvider(config);
+  log.info(`lab provider: ${provider.name}`, { reason });
   const labs = new LabManager(provider, store, config, log);
   const ctx: AppContext = { config, store, log, labs, sessions: new Sessions(store, config) };
   const app = createApp(ctx, routeModules, socketRoutes(ctx));
@@ -55,7 +56,7 @@ export async function startServer(config: Config, log: Logger = createLogger({ l
     ctx,
     app,
     stop: async () => {
-      labs.stop();
+      await labs.stop();
       await app.close();
       store.close();
     },

@@ -2,7 +2,7 @@
 import { configFlags, configInput, type Command } from './common.js';
 import { loadConfig } from '../config.js';
 import { UserError } from '../errors.js';
-import { providerFor } from '../providers.js';
+import { chooseProvider } from '../providers.js';
 import { randomBytes } from 'node:crypto';
 
 const create: Command = {
@@ -20,7 +20,7 @@ const create: Command = {
     if (apiPort !== undefined && (!Number.isInteger(apiPort) || apiPort < 1 || apiPort > 65535)) {
       throw new UserError(`--api-port must be a port number, got "${String(values['api-port'])}"`);
     }
-    const provider = providerFor(config, (values.provider as string | undefined) ?? config.provider, { apiServerPort: apiPort });
+    const { provider } = await chooseProvider(config, (values.provider as string | undefined) ?? config.provider, { apiServerPort: apiPort });
     const name = (values.name as string | undefined) ?? `lab-${randomBytes(3).toString('hex')}`;
     const json = values.json === true;
     const lab = await provider.create({ name, workers }, (p) => {
@@ -44,7 +44,7 @@ const del: Command = {
   positionals: [1, 1],
   async run({ values, positionals }) {
     const config = loadConfig(configInput(values) as never);
-    const provider = providerFor(config, (values.provider as string | undefined) ?? config.provider);
+    const { provider } = await chooseProvider(config, (values.provider as string | undefined) ?? config.provider);
     const name = positionals[0]!;
     if (!(await provider.list()).some((l) => l.name === name)) throw new UserError(`no lab named ${name}`, 'See `kubelab lab list`.');
     await provider.delete({ name, provider: provider.name });
@@ -60,7 +60,7 @@ const list: Command = {
   options: { ...configFlags, json: { type: 'boolean' } },
   async run({ values }) {
     const config = loadConfig(configInput(values) as never);
-    const provider = providerFor(config, (values.provider as string | undefined) ?? config.provider);
+    const { provider } = await chooseProvider(config, (values.provider as string | undefined) ?? config.provider);
     const labs = await provider.list();
     if (values.json === true) console.log(JSON.stringify(labs, null, 2));
     else if (labs.length === 0) console.log('no labs');
