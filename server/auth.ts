@@ -63,7 +63,7 @@ function clientAddress(req: Request): string {
 export const authRoutes: RouteModule = (app: Express, ctx: AppContext) => {
   const throttle = new LoginThrottle(ctx.store.logins);
   const accounts = ctx.config.auth === 'accounts';
-  const pruner = setInterval(() => throttle.prune(), 3600_000);
+  const pruner = setInterval(() => (ctx.store.db.open ? throttle.prune() : clearInterval(pruner)), 3600_000);
   pruner.unref();
 
   // Accounts mode: without a session, pages redirect to sign-in and APIs answer 401.

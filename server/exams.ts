@@ -20,7 +20,7 @@ import { answerSchema, questionView } from './quiz.js';
 import { gradeSitting } from './exams/grade.js';
 import { candidateView, examsView, gradebookView, sittingDetailView, type ExamTask } from './exams/views.js';
 import type { ExamItem, ExamRecord, SittingRecord } from './store/exams.js';
-import { labStatusView } from './terminal.js';
+import { labStatusView, terminalsFor } from './terminal.js';
 
 const itemSchema = z.union([
   z.object({ kind: z.literal('exercise'), exerciseId: z.string().min(1).max(100), points: z.number().positive().max(1000) }).strict(),
@@ -83,6 +83,7 @@ export const examRoutes: RouteModule = (app, ctx) => {
   };
 
   const timer = setInterval(() => {
+    if (!ctx.store.db.open) return clearInterval(timer); // the server stopped
     for (const s of ctx.store.exams.dueForGrading(new Date().toISOString())) void grade(s, 'timeout');
   }, 2_000);
   timer.unref();
@@ -92,15 +93,15 @@ export const examRoutes: RouteModule = (app, ctx) => {
     const running = preparing.get(sitting.id);
     if (running) return running;
     const p = (async () => {
-      const lab = await ctx.labs.reset(sitting.userId);
-      const course = courseOf(ctx);
-      for (const item of exam.items) {
-        if (item.kind !== 'exercise') continue;
-        const ex = course.exercises.get(item.exerciseId);
-        if (ex) await setupExercise(ex, lab, ctx.labs.provider);
+      const exercises = exam.items.flatMap((i) => (i.kind === 'exercise' ? [courseOf(ctx).exercises.get(i.exerciseId)] : [])).filter((e) => e !== undefined);
+      if (exercises.length > 0) {
+        // Through the terminals, so a shell open on the old lab ends and follows the fresh one.
+        await terminalsFor(ctx).resetLab(sitting.userId);
+        const lab = await ctx.labs.labFor(sitting.userId);
+        for (const ex of exercises) await setupExercise(ex, lab, ctx.labs.provider);
+        ctx.log.info('exam lab ready', { sitting: sitting.id, lab: lab.name });
       }
       ctx.store.exams.setDeadline(sitting.id, after(exam.timeLimitMinutes * 60_000));
-      ctx.log.info('exam sitting ready', { sitting: sitting.id, lab: lab.name });
     })()
       .catch((err) => ctx.log.warn('preparing an exam lab failed', { sitting: sitting.id, err: messageOf(err) }))
       .finally(() => preparing.delete(sitting.id));

@@ -90,6 +90,7 @@ export const workshopRoutes: RouteModule = (app, ctx) => {
 
   let reaping = false;
   const reap = () => {
+    if (!ctx.store.db.open) return clearInterval(reaper); // the server stopped
     if (reaping) return;
     reaping = true;
     void reapWorkshops(ctx)

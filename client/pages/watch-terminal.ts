@@ -7,6 +7,7 @@ import { Terminal } from '@xterm/xterm';
 
 type WatchFrame =
   | { type: 'hello'; cols: number; rows: number; truncated: boolean }
+  | { type: 'resize'; cols: number; rows: number }
   | { type: 'waiting'; message: string }
   | { type: 'ended'; message: string };
 
@@ -41,6 +42,8 @@ export class TerminalWatcher {
         term.reset();
         term.resize(Math.max(20, Math.min(f.cols, 300)), Math.max(5, Math.min(f.rows, 120)));
         this.onStatus(f.truncated ? 'live (older output was dropped)' : 'live');
+      } else if (f.type === 'resize') {
+        term.resize(Math.max(20, Math.min(f.cols, 300)), Math.max(5, Math.min(f.rows, 120)));
       } else {
         this.onStatus(f.message);
       }
