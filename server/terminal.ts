@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import type { AppContext, SocketRoute } from './app.js';
 import type { LabStatus } from './labs.js';
-import { createJailsRoot, jailAvailable, jailHostUid, openShell, removeShellFiles } from '../sandbox/index.js';
+import { createJailsRoot, jailAvailable, jailHostUid, openShell } from '../sandbox/index.js';
 import { messageOf } from './errors.js';
 import { closeCodes, terminalLimits, type ClientFrame, type LabStatusView, type ServerFrame } from '../shared/terminal-protocol.js';
 import { clampSize, parseClientFrame } from './terminal/frames.js';
@@ -24,7 +24,13 @@ export function labStatusView(s: LabStatus): LabStatusView {
     case 'ready':
       return {
         state: 'ready',
-        lab: { name: s.lab.name, workers: s.lab.workers, namespace: s.lab.namespace, unsupported: { ...s.lab.unsupported } as Record<string, string> },
+        lab: {
+          name: s.lab.name,
+          workers: s.lab.workers,
+          namespace: s.lab.namespace,
+          variables: { ...s.lab.variables },
+          unsupported: { ...s.lab.unsupported } as Record<string, string>,
+        },
       };
     case 'creating':
       return { state: 'creating', step: s.step, done: s.done, total: s.total };
@@ -217,7 +223,7 @@ export class TerminalManager {
         hostname: lab.name,
         hostUid: jailHostUid(userId),
       });
-      const proc = new ShellProcess(shell, size, log, (exit) => this.exited(userId, proc, exit));
+      const proc = new ShellProcess(shell, lab.name, size, log, (exit) => this.exited(userId, proc, exit));
       this.shells.set(userId, proc);
       this.live.set(userId, shell.liveKubeconfig);
       log.info('terminal started', { lab: lab.name, jailed: shell.jailed, pid: proc.pid });
@@ -241,9 +247,15 @@ export class TerminalManager {
 
   private readonly onLabStatus = (userId: number, status: LabStatus) => {
     const v = this.viewers.get(userId);
-    if (!v) return;
-    sendFrame(v.ws, { type: 'lab', status: labStatusView(status) });
-    if (status.state === 'ready' && !this.shells.has(userId)) void this.start(userId);
+    if (v) sendFrame(v.ws, { type: 'lab', status: labStatusView(status) });
+    // The lab changed under the shell (a reset from a workshop or an exam, a failure): the shell's
+    // kubeconfig names a lab that is gone, so the shell goes too, and a new one follows the new lab.
+    const shell = this.shells.get(userId);
+    if (shell && !(status.state === 'ready' && status.lab.name === shell.labName)) {
+      this.live.delete(userId);
+      void shell.end('reset', status.state === 'lost' ? `Your lab was lost: ${status.reason}` : 'Your lab is being replaced.');
+    }
+    if (status.state === 'ready' && v && !this.shells.has(userId)) void this.start(userId);
   };
 
   /** Keeps the learner's lab from being reaped while they type (at most once a minute). */
@@ -268,9 +280,9 @@ export class TerminalManager {
     this.resetting.add(userId);
     try {
       await this.endFor(userId, 'reset', 'Your lab is being reset.');
-      // The old lab's kubeconfig (and any context the learner set) goes with the lab.
+      // The old lab's kubeconfig (and any context the learner set) goes with the lab; the next
+      // shell writes a fresh one for the new lab.
       this.live.delete(userId);
-      if (this.jailsRoot) removeShellFiles(this.runDirOf(userId));
       const v = this.viewers.get(userId);
       if (v) sendFrame(v.ws, { type: 'lab', status: { state: 'creating', step: 'deleting the old lab', done: 0, total: 1 } });
       await this.ctx.labs.reset(userId);

@@ -85,7 +85,7 @@ export type ClientFrame =
 export type LabStatusView =
   | { state: 'none' }
   | { state: 'creating'; step: string; done: number; total: number }
-  | { state: 'ready'; lab: { name: string; workers: string[]; namespace: string; unsupported: Record<string, string> } }
+  | { state: 'ready'; lab: { name: string; workers: string[]; namespace: string; variables: Record<string, string>; unsupported: Record<string, string> } }
   | { state: 'lost'; reason: string };
 
 /** Why a shell ended: the learner exited it, it sat idle, the lab was reset, or it could not start. */

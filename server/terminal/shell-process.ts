@@ -41,6 +41,8 @@ export class ShellProcess {
 
   constructor(
     readonly shell: LearnerShell,
+    /** The lab this shell's kubeconfig belongs to. */
+    readonly labName: string,
     size: { cols: number; rows: number },
     private readonly log: Logger,
     private readonly onExit: (exit: ShellExit) => void,

@@ -1,0 +1,60 @@
+/**
+ * The lesson page: lesson on the left, the learner's terminal on the right, a divider between
+ * them; Run buttons type into the terminal, exercise panels check the cluster, the top bar shows
+ * the lab's status and can reset it.
+ */
+import '../ui/base.css';
+import { mountTerminal, type TerminalHandle } from '../terminal.js';
+import { setupTheme, onThemeChange } from '../ui/theme.js';
+import { setupSplit } from '../ui/split.js';
+import { setupLabStatus } from '../ui/lab-status.js';
+import { setupCodeBlocks } from '../ui/code-blocks.js';
+import { setupExercises } from '../ui/exercise.js';
+import { setupTerminalPane } from '../ui/terminal-pane.js';
+import { api } from '../ui/api.js';
+
+setupTheme();
+
+const workspace = document.getElementById('workspace')!;
+const lessonPane = document.getElementById('lesson')!;
+const host = document.getElementById('terminal-host')!;
+const lessonId = document.body.dataset.lesson ?? '';
+
+let terminal: TerminalHandle | undefined;
+const pane = setupTerminalPane(document.getElementById('terminal')!, () => terminal);
+const labUi = setupLabStatus(
+  document.getElementById('lab-status')!,
+  { button: document.getElementById('reset-lab') as HTMLButtonElement, dialog: document.getElementById('reset-dialog') as HTMLDialogElement },
+  () => pane.lab({ state: 'creating', step: 'deleting the old lab', done: 0, total: 1 }),
+);
+
+terminal = mountTerminal(host, {
+  onLab(s) {
+    labUi.show(s);
+    pane.lab(s);
+  },
+  onState: (s) => pane.state(s),
+  onError: (m, hint) => pane.error(m, hint),
+});
+onThemeChange((t) => terminal?.setDark(t === 'dark'));
+setupSplit(workspace, document.getElementById('divider')!, () => terminal?.fit());
+setupCodeBlocks(lessonPane, (cmd) => terminal?.run(cmd) ?? false);
+setupExercises(lessonPane);
+
+// Progress: the lesson was opened; once its end has been seen, it counts as read.
+if (lessonId) {
+  void api('POST', '/api/progress/visit', { lessonId }).catch(() => undefined);
+  const end = document.getElementById('lesson-end');
+  if (end) {
+    const seen = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) {
+        seen.disconnect();
+        void api('POST', '/api/progress/visit', { lessonId, read: true }).catch(() => undefined);
+      }
+    });
+    seen.observe(end);
+  }
+}
+
+// For tests and the curious: the page's terminal.
+(window as unknown as { kubelab?: unknown }).kubelab = { terminal: () => terminal };

@@ -1,0 +1,112 @@
+/**
+ * The learner's terminal: xterm.js in a page element, connected to /ws/terminal. Output is
+ * written as bytes (never parsed as HTML); the element fits its pane and tells the shell its size.
+ *
+ *   const t = mountTerminal(document.getElementById('terminal-host')!, { onLab, onState });
+ *   t.run('kubectl get nodes');
+ */
+import { Terminal } from '@xterm/xterm';
+import { FitAddon } from '@xterm/addon-fit';
+import { SearchAddon } from '@xterm/addon-search';
+import { Unicode11Addon } from '@xterm/addon-unicode11';
+import { WebLinksAddon } from '@xterm/addon-web-links';
+import '@xterm/xterm/css/xterm.css';
+import type { LabStatusView } from '../shared/terminal-protocol.js';
+import { TerminalConnection, type ConnectionState } from './terminal/connection.js';
+import { installClipboard } from './terminal/clipboard.js';
+import { darkTheme, lightTheme } from './terminal/themes.js';
+
+export interface TerminalOptions {
+  onLab?(status: LabStatusView): void;
+  onState?(state: ConnectionState): void;
+  onError?(message: string, hint?: string): void;
+}
+
+export interface TerminalHandle {
+  term: Terminal;
+  search: SearchAddon;
+  connection: TerminalConnection;
+  /** Types a command into the shell and runs it. Returns false when the shell is not connected. */
+  run(command: string): boolean;
+  focus(): void;
+  setDark(dark: boolean): void;
+  /** Refits to the element (after a layout change). */
+  fit(): void;
+  restart(): void;
+}
+
+export function mountTerminal(host: HTMLElement, opts: TerminalOptions = {}): TerminalHandle {
+  const dark = document.documentElement.dataset.theme === 'dark';
+  const term = new Terminal({
+    allowProposedApi: true, // unicode11
+    cursorBlink: true,
+    fontFamily: "ui-monospace, 'Cascadia Mono', 'JetBrains Mono', 'SF Mono', Menlo, Consolas, 'DejaVu Sans Mono', monospace",
+    fontSize: 14,
+    lineHeight: 1.15,
+    scrollback: 5000,
+    theme: dark ? darkTheme : lightTheme,
+    screenReaderMode: false,
+  });
+  const fit = new FitAddon();
+  const search = new SearchAddon();
+  term.loadAddon(fit);
+  term.loadAddon(search);
+  term.loadAddon(new WebLinksAddon());
+  const unicode = new Unicode11Addon();
+  term.loadAddon(unicode);
+  term.unicode.activeVersion = '11';
+  term.open(host);
+  installClipboard(term);
+  const safeFit = () => {
+    if (host.clientWidth > 0 && host.clientHeight > 0) {
+      try {
+        fit.fit();
+      } catch {
+        /* not laid out yet */
+      }
+    }
+  };
+  safeFit();
+
+  const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/terminal`;
+  const connection = new TerminalConnection(url, () => ({ cols: term.cols, rows: term.rows }), {
+    hello(_frame, fresh) {
+      if (fresh) term.reset();
+    },
+    output(data, rendered) {
+      term.write(data, rendered);
+    },
+    lab: (s) => opts.onLab?.(s),
+    error: (m, h) => opts.onError?.(m, h),
+    state: (s) => opts.onState?.(s),
+  });
+  term.onData((d) => connection.input(d));
+  term.onResize(({ cols, rows }) => connection.resize(cols, rows));
+
+  let frame = 0;
+  const observer = new ResizeObserver(() => {
+    cancelAnimationFrame(frame);
+    frame = requestAnimationFrame(safeFit);
+  });
+  observer.observe(host);
+  connection.connect();
+
+  return {
+    term,
+    search,
+    connection,
+    run(command) {
+      if (!connection.connected) return false;
+      const text = command.replace(/\r?\n/g, '\r').replace(/\r*$/, '') + '\r';
+      connection.input(text);
+      term.scrollToBottom();
+      return true;
+    },
+    focus: () => term.focus(),
+    setDark: (d) => {
+      term.options.theme = d ? darkTheme : lightTheme;
+    },
+    fit: safeFit,
+    restart: () => connection.restart(),
+  };
+}

@@ -1,0 +1,67 @@
+/** The lesson page: lesson on the left, the learner's terminal on the right. */
+import type { Course, Lesson } from '../course.js';
+import { lessonUrl } from '../course-cache.js';
+import { renderInline, renderLesson, type ExerciseState } from '../render.js';
+import { html, Html } from '../pages.js';
+
+export interface LessonViewInput {
+  course: Course;
+  lesson: Lesson;
+  vars: Record<string, string> | undefined;
+  exerciseState: (id: string) => ExerciseState;
+}
+
+/** Pieces of the top bar: where the learner is, the lab's status and the reset button. */
+export function lessonBar(course: Course, lesson: Lesson): Html {
+  const n = course.lessons.indexOf(lesson) + 1;
+  return html`<nav class="crumbs" aria-label="Breadcrumb"><a href="/">Course</a><span aria-hidden="true">›</span><span class="here" aria-current="page">${String(n).padStart(2, '0')} · ${lesson.title}</span></nav>
+  <span class="spacer"></span>
+  <div id="lab-status" class="lab-status" aria-label="Lab status"><span class="dot" aria-hidden="true"></span><span class="lab-text">Checking your lab…</span><progress hidden max="1" value="0"></progress></div>
+  <button type="button" id="reset-lab" class="btn btn-quiet">Reset lab</button>`;
+}
+
+export function lessonView(o: LessonViewInput): Html {
+  const { course, lesson } = o;
+  const i = course.lessons.indexOf(lesson);
+  const prev = course.lessons[i - 1];
+  const next = course.lessons[i + 1];
+  const body = new Html(renderLesson(lesson, { vars: o.vars, exerciseState: o.exerciseState }));
+  return html`<div class="workspace" id="workspace">
+  <main class="lesson-pane" id="lesson" tabindex="-1">
+    <article class="lesson" id="main" tabindex="-1">
+      <header class="lesson-header">
+        <p class="eyebrow">Lesson ${i + 1} of ${course.lessons.length} · ${lesson.minutes} min</p>
+        <h1>${lesson.title}</h1>
+        <p class="goal">${new Html(renderInline(lesson.goal, lesson.id, o.vars))}</p>
+      </header>
+      ${body}
+      ${lesson.quiz.length ? html`<section class="quiz" data-lesson="${lesson.id}" aria-label="Quiz"><p class="muted">Loading the questions…</p></section>` : ''}
+      <nav class="lesson-nav" id="lesson-end" aria-label="Lessons">
+        ${prev ? html`<a class="prev" href="${lessonUrl(prev.id)}" rel="prev"><span class="dir">← Previous</span>${prev.title}</a>` : ''}
+        ${next ? html`<a class="next" href="${lessonUrl(next.id)}" rel="next"><span class="dir">Next →</span>${next.title}</a>` : html`<a class="next" href="/progress"><span class="dir">Done →</span>Your progress</a>`}
+      </nav>
+    </article>
+  </main>
+  <div class="divider" id="divider" role="separator" tabindex="0" aria-orientation="vertical" aria-controls="lesson" aria-label="Resize lesson and terminal" aria-valuenow="50"></div>
+  <section class="terminal-pane" id="terminal" aria-label="Terminal">
+    <div class="terminal-bar">
+      <span class="title">Terminal</span>
+      <span class="conn-state" data-kind="connecting" aria-live="polite">Connecting…</span>
+      <span class="spacer"></span>
+      <form class="terminal-search" role="search"><label class="sr-only" for="terminal-search">Search the terminal</label><input id="terminal-search" type="search" placeholder="Search" title="Search the scrollback (Ctrl+Shift+F)" autocomplete="off"></form>
+    </div>
+    <div class="terminal-host" id="terminal-host"></div>
+    <div class="terminal-overlay"></div>
+  </section>
+</div>
+<dialog id="reset-dialog" aria-labelledby="reset-title">
+  <form method="dialog">
+    <h2 id="reset-title">Reset your lab?</h2>
+    <p>This deletes your cluster with everything you created in it and starts a fresh one. Your terminal restarts. Your progress and passed exercises are kept.</p>
+    <div class="dialog-actions">
+      <button type="submit" class="btn" value="cancel" autofocus>Keep my lab</button>
+      <button type="submit" class="btn btn-danger" value="reset">Reset lab</button>
+    </div>
+  </form>
+</dialog>`;
+}
