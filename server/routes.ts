@@ -6,12 +6,12 @@ import { quizRoutes } from './quiz.js';
 import { terminalWatchSocket, workshopRoutes, workshopSocket } from './workshops.js';
 import { examRoutes } from './exams.js';
 import { terminalRoute } from './terminal.js';
-import { coursePageRoutes } from './course-pages.js';
+import { exerciseRoutes, feedbackSocket } from './exercises.js';
 
 // authRoutes first: it sends visitors without a session to sign-in before any other route runs;
 // examRoutes next: its lockdown keeps a candidate in a running exam away from lessons, hints and solutions.
-export const routeModules: RouteModule[] = [authRoutes, examRoutes, progressRoutes, quizRoutes, workshopRoutes, coursePageRoutes];
+export const routeModules: RouteModule[] = [authRoutes, examRoutes, progressRoutes, quizRoutes, workshopRoutes, exerciseRoutes];
 
 export function socketRoutes(ctx: AppContext): SocketRoute[] {
-  return [workshopSocket(ctx), terminalWatchSocket(ctx), terminalRoute(ctx)];
+  return [workshopSocket(ctx), terminalWatchSocket(ctx), terminalRoute(ctx), feedbackSocket(ctx)];
 }

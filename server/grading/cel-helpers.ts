@@ -217,8 +217,8 @@ const js = <A extends unknown[]>(f: (...a: A) => unknown) => (...args: unknown[]
 export const helperFuncs: CelFunc[] = [
   celFunc('quantity', [D], CelScalar.DOUBLE, js(quantityOf)),
   celFunc('qty', [D], CelScalar.DOUBLE, js(quantityOf)),
-  celFunc('dig', [D, S], D, js((o: unknown, p: string) => dig(o, p) ?? null)),
-  celFunc('dig', [D, S, D], D, js((o: unknown, p: string, d: unknown) => dig(o, p) ?? d)),
+  celFunc('dig', [D, D], D, js((o: unknown, p: string | unknown[]) => dig(o, p) ?? null)),
+  celFunc('dig', [D, D, D], D, js((o: unknown, p: string | unknown[], d: unknown) => dig(o, p) ?? d)),
   celFunc('selects', [D, D], B, js((sel: unknown, labels: unknown) => {
     const r = selectorMatches(sel, (isObj(labels) ? labels : {}) as Record<string, string>);
     if (r === undefined) throw new Error(`${JSON.stringify(sel)} is not a label selector`);

@@ -23,7 +23,7 @@ export async function resetLab(lab: Lab, provider: ClusterProvider): Promise<voi
   const doomed = namespaces.filter((n) => !systemNamespaces.has(n));
   await Promise.all([
     doomed.length ? kubectl(admin, ['delete', 'namespace', ...doomed, '--wait=true', '--timeout=90s'], { timeoutMs: 100_000 }) : undefined,
-    kubectl(admin, ['delete', namespacedKinds, '-n', 'default', '--all', '--field-selector', keep, '--wait=true', '--timeout=60s'], { timeoutMs: 70_000 }).then(() =>
+    kubectl(admin, ['delete', namespacedKinds, '-n', 'default', '--field-selector', keep, '--wait=true', '--timeout=60s'], { timeoutMs: 70_000 }).then(() =>
       // Pods last: their controllers are gone, so nothing re-creates them.
       kubectl(admin, ['delete', 'pods', '-n', 'default', '--all', '--grace-period=0', '--force', '--wait=true', '--timeout=60s'], { timeoutMs: 70_000 }),
     ),

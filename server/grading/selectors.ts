@@ -32,8 +32,25 @@ export function requirementsOf(selector: unknown): Requirement[] | undefined {
 function parseSelectorString(text: string): Requirement[] | undefined {
   const reqs: Requirement[] = [];
   // Split on commas that are not inside a (a,b) value set.
-  const parts = text.match(/[^,(]+(\([^)]*\))?[^,]*/g) ?? [];
-  for (const raw of parts.map((p) => p.trim()).filter(Boolean)) {
+  const parts: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const ch of text) {
+    if (ch === '(') depth++;
+    if (ch === ')') depth--;
+    if (depth < 0 || depth > 1) return undefined;
+    if (ch === ',' && depth === 0) {
+      parts.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  if (depth !== 0) return undefined;
+  parts.push(cur);
+  for (const raw of parts.map((p) => p.trim())) {
+    if (!raw) {
+      if (parts.length > 1) return undefined; // "a=b,,c" is a typo, not "match everything"
+      continue;
+    }
     let m: RegExpExecArray | null;
     if ((m = /^([\w./-]+)\s+(in|notin)\s+\(([^)]*)\)$/.exec(raw))) {
       reqs.push({ key: m[1]!, operator: m[2] === 'in' ? 'In' : 'NotIn', values: m[3]!.split(',').map((v) => v.trim()) });

@@ -1,0 +1,177 @@
+/**
+ * Live feedback: watches the lab's API (grader credential) for the collections an exercise's
+ * checks read, and re-grades shortly after any change, so a learner sees a check turn green
+ * about a second after the cluster gets there.
+ *
+ * - Changes are debounced (300 ms after the last event, at most 1 s after the first), so a
+ *   rollout's burst of pod updates costs one evaluation, not fifty.
+ * - One evaluation runs at a time; a change during it queues exactly one more.
+ * - A result is pushed only when it differs from the last one pushed.
+ * - Watches that end (the server closes them every few minutes, or the lab went away) are
+ *   re-listed and re-opened with backoff; meanwhile grading reports the API as not answering.
+ * - The learner's kubeconfig file is polled (kubeconfig checks); exercises with script checks,
+ *   whose reads are unknown, are also re-graded every few seconds.
+ */
+import { unwatchFile, watchFile } from 'node:fs';
+import type { Exercise } from '../course.js';
+import { gradeExercise, watchedCollections } from '../grading.js';
+import type { Logger } from '../logger.js';
+import { clientFor, type WatchHandle } from './kube.js';
+import type { ExerciseResult } from './result.js';
+import { fillVariables, type GradingTarget } from './target.js';
+
+export interface LiveOptions {
+  debounceMs?: number;
+  maxDelayMs?: number;
+  scriptPollMs?: number;
+  log?: Logger;
+}
+
+export class LiveFeedback {
+  private readonly watches = new Set<WatchHandle>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private stopped = false;
+  private debounce?: NodeJS.Timeout;
+  private firstPending?: number;
+  private running = false;
+  private again = false;
+  private lastJson?: string;
+  private last?: ExerciseResult;
+  private poll?: NodeJS.Timeout;
+
+  constructor(
+    private readonly exercise: Pick<Exercise, 'id' | 'dir' | 'checks'>,
+    private readonly target: GradingTarget,
+    private readonly onResult: (r: ExerciseResult) => void,
+    private readonly opts: LiveOptions = {},
+  ) {}
+
+  /** The last result pushed, if any. */
+  get current(): ExerciseResult | undefined {
+    return this.last;
+  }
+
+  async start(): Promise<void> {
+    const { collections, learnerKubeconfig, scripts } = watchedCollections(this.exercise);
+    for (const c of collections) {
+      const namespace = c.namespace !== undefined ? fillVariables(c.namespace, this.target) : undefined;
+      this.follow(c.apiVersion, c.kind, namespace, 0);
+    }
+    if (learnerKubeconfig && this.target.learner) {
+      const file = this.target.learner;
+      watchFile(file, { interval: 250, persistent: false }, () => this.changed());
+      this.cleanups.push(() => unwatchFile(file));
+    }
+    if (scripts) {
+      this.poll = setInterval(() => this.changed(), this.opts.scriptPollMs ?? 5_000);
+      this.poll.unref();
+    }
+    await this.evaluate();
+  }
+
+  private readonly cleanups: (() => void)[] = [];
+
+  stop(): void {
+    this.stopped = true;
+    for (const w of this.watches) w.stop();
+    this.watches.clear();
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    if (this.debounce) clearTimeout(this.debounce);
+    if (this.poll) clearInterval(this.poll);
+    for (const c of this.cleanups.splice(0)) c();
+  }
+
+  /** Forces an evaluation now (a learner asked for it). */
+  async refresh(): Promise<ExerciseResult | undefined> {
+    await this.evaluate(true);
+    return this.last;
+  }
+
+  private later(ms: number, fn: () => void): void {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      fn();
+    }, ms);
+    t.unref();
+    this.timers.add(t);
+  }
+
+  /** Lists (for a resourceVersion), then watches; on any end, tries again with backoff. */
+  private follow(apiVersion: string, kind: string, namespace: string | undefined, failures: number): void {
+    if (this.stopped) return;
+    const retry = (err?: Error) => {
+      if (this.stopped) return;
+      if (err) this.opts.log?.debug('live watch ended', { exercise: this.exercise.id, kind, err });
+      const n = err ? failures + 1 : 0;
+      // A clean end (the server's watch timeout) reconnects at once; errors back off to 10 s.
+      this.later(n === 0 ? 0 : Math.min(10_000, 500 * 2 ** Math.min(n, 5)), () => this.follow(apiVersion, kind, namespace, n));
+      if (err) this.changed(); // the state may have changed while nobody watched; the result will say if the API is gone
+    };
+    void (async () => {
+      try {
+        const client = await clientFor(this.target.grader);
+        const path = await client.collectionPath(apiVersion, kind, namespace);
+        const { resourceVersion } = await client.list(apiVersion, kind, { namespace });
+        if (this.stopped) return;
+        let handle: WatchHandle | undefined = undefined;
+        handle = client.watch(
+          path,
+          resourceVersion,
+          (type) => {
+            if (type !== 'BOOKMARK') this.changed();
+          },
+          (err) => {
+            if (handle) this.watches.delete(handle);
+            retry(err);
+          },
+        );
+        this.watches.add(handle);
+        if (failures > 0) this.changed();
+      } catch (err) {
+        retry(err as Error);
+      }
+    })();
+  }
+
+  private changed(): void {
+    if (this.stopped) return;
+    const now = Date.now();
+    this.firstPending ??= now;
+    if (this.debounce) clearTimeout(this.debounce);
+    const wait = Math.max(0, Math.min(this.opts.debounceMs ?? 300, this.firstPending + (this.opts.maxDelayMs ?? 1_000) - now));
+    this.debounce = setTimeout(() => {
+      this.debounce = undefined;
+      this.firstPending = undefined;
+      void this.evaluate();
+    }, wait);
+    this.debounce.unref();
+  }
+
+  private async evaluate(force = false): Promise<void> {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    try {
+      const r = await gradeExercise(this.exercise, this.target);
+      const json = JSON.stringify(r);
+      if (!this.stopped && (force || json !== this.lastJson)) {
+        this.lastJson = json;
+        this.last = r;
+        this.onResult(r);
+      }
+    } catch (err) {
+      // gradeExercise does not throw; this is a last guard so a watcher never dies silently.
+      this.opts.log?.error('live grading failed', { exercise: this.exercise.id, err });
+    } finally {
+      this.running = false;
+      if (this.again && !this.stopped) {
+        this.again = false;
+        void this.evaluate();
+      }
+    }
+  }
+}
