@@ -11,7 +11,8 @@ import { requireSession, type Session } from './http/session.js';
 import type { Role } from './store/users.js';
 import { verifyPassword } from './auth/passwords.js';
 import { LoginThrottle, accountKey, addressKey } from './auth/throttle.js';
-import { html, page } from './pages.js';
+import { html } from './pages.js';
+import { page } from './page.js';
 
 export { hashPassword, verifyPassword, passwordProblem } from './auth/passwords.js';
 
@@ -146,7 +147,7 @@ function loginPage(o: { csrf: string; next: string; error?: string; username?: s
         <input type="hidden" name="next" value="${o.next}">
         <label>Username <input name="username" autocomplete="username" required maxlength="100" value="${o.username ?? ''}" autofocus></label>
         <label>Password <input name="password" type="password" autocomplete="current-password" required maxlength="1024"></label>
-        <button type="submit" class="primary">Sign in</button>
+        <button type="submit" class="btn btn-primary">Sign in</button>
       </form>
       <p class="muted">Joining a workshop? Use the link or code your instructor gave you: <a href="/join">join a workshop</a>.</p>
     </section>`,

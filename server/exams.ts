@@ -15,7 +15,7 @@ import { isStaff, requireStaff, wantsHtml } from './auth.js';
 import { courseOf } from './course-cache.js';
 import { setupExercise } from './grading/lifecycle.js';
 import { sendCsv } from './csv.js';
-import { page } from './pages.js';
+import { page } from './page.js';
 import { answerSchema, questionView } from './quiz.js';
 import { gradeSitting } from './exams/grade.js';
 import { candidateView, examsView, gradebookView, sittingDetailView, type ExamTask } from './exams/views.js';
@@ -290,9 +290,7 @@ export const examRoutes: RouteModule = (app, ctx) => {
         title: exam.title,
         session: s,
         accounts,
-        bare: !!running,
         scripts: running ? ['exam'] : [],
-        styles: running ? ['exam'] : [],
         body: candidateView({
           exam,
           sitting,

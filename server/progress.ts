@@ -9,7 +9,8 @@ import { HttpError } from './errors.js';
 import { requireSession } from './http/session.js';
 import { isStaff, requireStaff } from './auth.js';
 import { courseOf, lessonUrl } from './course-cache.js';
-import { html, page } from './pages.js';
+import { html } from './pages.js';
+import { page } from './page.js';
 
 export type ExerciseStatus = 'passed' | 'trying' | 'not-started';
 
@@ -115,7 +116,7 @@ export function progressView(p: Progress, heading: string, _staff = false) {
     <p class="summary">
       ${read} of ${p.lessons.length} lessons read · ${passed} of ${exercises.length} exercises passed · ${p.attempts} checks run
     </p>
-    ${p.continueLessonId ? html`<p><a class="button primary" href="${lessonUrl(p.continueLessonId)}">Continue where you left off</a></p>` : ''}
+    ${p.continueLessonId ? html`<p><a class="btn btn-primary" href="${lessonUrl(p.continueLessonId)}">Continue where you left off</a></p>` : ''}
     <table class="progress">
       <thead><tr><th scope="col">Lesson</th><th scope="col">Read</th><th scope="col">Exercises</th><th scope="col">Quiz</th></tr></thead>
       <tbody>

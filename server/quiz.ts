@@ -11,7 +11,8 @@ import { HttpError } from './errors.js';
 import { requireSession } from './http/session.js';
 import { checkQuizAnswer, type QuizQuestion } from './course.js';
 import { courseOf, lessonUrl } from './course-cache.js';
-import { html, page } from './pages.js';
+import { html } from './pages.js';
+import { page } from './page.js';
 
 /** A question as the browser sees it: never its answer. */
 export interface QuestionView {

@@ -16,7 +16,7 @@ import { LoginThrottle, addressKey } from './auth/throttle.js';
 import { courseOf, lessonUrl } from './course-cache.js';
 import { sendCsv } from './csv.js';
 import { terminalsFor } from './terminal.js';
-import { page } from './pages.js';
+import { page } from './page.js';
 import { exercisesOf, hubOf, managedWorkshop, newJoinCode, normaliseJoinCode, snapshotOf, stateOf, cellsOf } from './workshops/model.js';
 import { dashboardView, joinCodeView, joinView, learnerWorkshopView, workshopsView, joinRefusedView } from './workshops/views.js';
 import type { WorkshopRecord } from './store/workshops.js';
@@ -157,7 +157,7 @@ export const workshopRoutes: RouteModule = (app, ctx) => {
     const w = managedWorkshop(ctx, s, req.params.id);
     const origin = `${req.protocol}://${req.get('host') ?? 'localhost'}`;
     res.type('html').send(
-      page({ title: w.title, session: s, accounts, scripts: ['dashboard'], styles: ['dashboard'], body: dashboardView(snapshotOf(ctx, w), `${origin}/join/${w.joinCode}`, s.csrfToken) }),
+      page({ title: w.title, session: s, accounts, scripts: ['dashboard'], body: dashboardView(snapshotOf(ctx, w), `${origin}/join/${w.joinCode}`, s.csrfToken) }),
     );
   });
 

@@ -1,7 +1,7 @@
 // The instructor's workshop dashboard: a live grid of learners × exercises over /ws/workshop,
 // lab resets, and a read-only view of any learner's terminal.
 import '@xterm/xterm/css/xterm.css';
-import { api, el, localTimes } from '../pages/api.js';
+import { useStylesheet, api, el, localTimes } from '../pages/api.js';
 import { TerminalWatcher } from '../pages/watch-terminal.js';
 
 type Cell = 'passed' | 'trying' | 'not-started';
@@ -21,6 +21,7 @@ type Frame =
 const cellText: Record<Cell, string> = { passed: 'passed', trying: 'trying', 'not-started': 'not started' };
 
 function start(): void {
+  useStylesheet('dashboard');
   const grid = document.getElementById('grid');
   if (!grid) return;
   const workshopId = Number(grid.dataset.workshop);
@@ -55,14 +56,14 @@ function start(): void {
     }
     const head = el('tr', {}, el('th', { scope: 'col' }, 'Learner'), el('th', { scope: 'col' }, 'Lab'), ...s.exercises.map((e) => el('th', { scope: 'col', title: e.title }, e.id)), el('th', { scope: 'col' }, ''));
     const rows = s.learners.map((l) => {
-      const watch = el('button', { type: 'button', class: 'small', 'data-watch': String(l.userId) }, 'Terminal');
+      const watch = el('button', { type: 'button', class: 'btn btn-small', 'data-watch': String(l.userId) }, 'Terminal');
       watch.addEventListener('click', () => {
         watchName.textContent = l.displayName;
         watchBox.hidden = false;
         watcher.open(l.userId);
         watchBox.scrollIntoView({ behavior: 'smooth', block: 'nearest' });
       });
-      const reset = el('button', { type: 'button', class: 'small danger', 'data-reset': String(l.userId) }, 'Reset lab');
+      const reset = el('button', { type: 'button', class: 'btn btn-small btn-danger', 'data-reset': String(l.userId) }, 'Reset lab');
       reset.addEventListener('click', () => {
         if (!window.confirm(`Reset the lab of ${l.displayName}? Everything in it is deleted and a fresh lab is created.`)) return;
         reset.disabled = true;

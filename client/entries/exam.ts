@@ -1,6 +1,6 @@
 // A running exam: the countdown, the lab's state, answers saved as they change (never checked
 // while the exam runs), and the submit confirmation. At time-out the server grades; the page reloads.
-import { api, clock } from '../pages/api.js';
+import { useStylesheet, api, clock } from '../pages/api.js';
 import { mountTerminal } from '../terminal.js';
 
 interface Me {
@@ -10,6 +10,7 @@ interface Me {
 }
 
 function start(): void {
+  useStylesheet('exam');
   const root = document.getElementById('exam');
   if (!root) return;
   const examId = Number(root.dataset.exam);

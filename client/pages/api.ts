@@ -83,3 +83,13 @@ export function localTimes(root: ParentNode = document): void {
     }
   });
 }
+
+/** Links the stylesheet an entry's bundle brought (e.g. xterm's), which the page layout does not list. */
+export function useStylesheet(entry: string): void {
+  const href = `/assets/${entry}.css`;
+  if (document.querySelector(`link[href="${href}"]`)) return;
+  const link = document.createElement('link');
+  link.rel = 'stylesheet';
+  link.href = href;
+  document.head.append(link);
+}

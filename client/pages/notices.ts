@@ -52,7 +52,7 @@ export async function mountNotices(): Promise<void> {
       // Already dismissed: not shown again.
       return;
     }
-    const close = el('button', { type: 'button', class: 'link', 'aria-label': 'Dismiss message' }, '×');
+    const close = el('button', { type: 'button', class: 'btn btn-quiet', 'aria-label': 'Dismiss message' }, '×');
     const item = el('p', { class: 'message', 'data-id': String(m.id) }, el('strong', {}, 'Instructor: '), m.body, ' ', close);
     close.addEventListener('click', () => {
       localStorage.setItem(seenKey(workshop.id), String(Math.max(m.id, Number(localStorage.getItem(seenKey(workshop.id)) ?? 0))));

@@ -83,7 +83,7 @@ function questionItem(lessonId: string, q: Question, onVerdict: () => void): HTM
       break;
     }
   }
-  const button = el('button', { type: 'submit', class: 'primary' }, 'Check answer');
+  const button = el('button', { type: 'submit', class: 'btn btn-primary' }, 'Check answer');
   form.append(button);
   const show = (v: { correct: boolean; explanation: string }) => {
     li.classList.toggle('correct', v.correct);

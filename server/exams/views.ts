@@ -46,7 +46,7 @@ function composeForm(course: Course, csrf: string) {
           ${l.quiz.map((q) => html`<label class="points">Question: ${q.prompt} <input name="item:q:${l.id}/${q.id}" type="number" min="0" max="1000" step="any" placeholder="0"></label>`)}
         </fieldset>`,
       )}
-      <button type="submit" class="primary">Create exam (as a draft)</button>
+      <button type="submit" class="btn btn-primary">Create exam (as a draft)</button>
     </form>
   </section>`;
 }
@@ -92,7 +92,7 @@ export function candidateView(o: {
         : exam.state === 'open'
           ? html`<section class="card"><p>When you start, you get a fresh lab. The clock (${exam.timeLimitMinutes} minutes) starts once the lab is ready.
               Until you submit, the rest of the course (lessons, hints, solutions, checks) is closed to you; your work is graded by the server when you submit or the time runs out.</p>
-              <form method="post" action="/exams/${exam.id}/start"><input type="hidden" name="_csrf" value="${o.csrf}"><button type="submit" class="primary">Start the exam</button></form></section>`
+              <form method="post" action="/exams/${exam.id}/start"><input type="hidden" name="_csrf" value="${o.csrf}"><button type="submit" class="btn btn-primary">Start the exam</button></form></section>`
           : html`<p class="muted">This exam is not open.</p>`}`;
   }
   if (sitting.state === 'in-progress') {
@@ -103,7 +103,7 @@ export function candidateView(o: {
         <span>Lab: <span id="exam-lab">starting…</span></span>
         <span id="exam-saved" class="muted" aria-live="polite"></span>
         <form method="post" action="/exams/${exam.id}/submit" id="exam-submit" data-confirm="Submit the exam now? Your lab is graded as it is and you cannot change anything afterwards.">
-          <input type="hidden" name="_csrf" value="${o.csrf}"><button type="submit" class="primary">Submit</button></form>
+          <input type="hidden" name="_csrf" value="${o.csrf}"><button type="submit" class="btn btn-primary">Submit</button></form>
       </header>
       <div class="exam-body">
         <section class="exam-tasks" aria-label="Tasks">${taskList(o.tasks, o.answers, false)}</section>
@@ -164,15 +164,15 @@ export interface GradebookRow {
 
 export function gradebookView(exam: ExamRecord, rows: GradebookRow[], csrf: string) {
   const action = (name: string, label: string, cls = '') =>
-    html`<form method="post" action="/exams/${exam.id}/${name}" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="${cls}">${label}</button></form>`;
+    html`<form method="post" action="/exams/${exam.id}/${name}" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="btn ${cls}">${label}</button></form>`;
   return html`<p class="crumbs"><a href="/exams">← Exams</a></p>
     <h1>Gradebook: ${exam.title}</h1>
     <p class="meta"><span class="state ${exam.state}">${exam.state}</span> · ${exam.timeLimitMinutes} min · results ${exam.resultsReleased ? 'released' : 'not released'}</p>
     <section class="toolbar">
-      ${exam.state !== 'open' ? action('open', 'Open for candidates', 'primary') : action('close', 'Close (no new candidates)')}
+      ${exam.state !== 'open' ? action('open', 'Open for candidates', 'btn-primary') : action('close', 'Close (no new candidates)')}
       ${exam.resultsReleased ? action('withhold', 'Withhold results') : action('release', 'Release results to candidates')}
-      <a class="button" href="/api/exams/${exam.id}/results.csv" download>Export CSV</a>
-      <a class="button" href="/exams/${exam.id}">Preview</a>
+      <a class="btn" href="/api/exams/${exam.id}/results.csv" download>Export CSV</a>
+      <a class="btn" href="/exams/${exam.id}">Preview</a>
     </section>
     ${rows.length === 0
       ? html`<p class="muted">No candidate has started yet.</p>`

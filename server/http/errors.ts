@@ -2,6 +2,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { HttpError, UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { errorPage } from '../page.js';
 
 export function errorHandler(log: Logger) {
   // Express recognises an error handler by its four parameters.
@@ -22,6 +23,10 @@ export function errorHandler(log: Logger) {
       body = { error: 'Something went wrong on the server.', hint: 'Try again; if it keeps happening, the server log says why.' };
     }
     if (res.headersSent) return;
+    // A browser that navigated (or posted a form) gets a page; API clients get JSON.
+    if (!req.path.startsWith('/api/') && req.accepts(['json', 'html']) === 'html') {
+      return res.status(status).type('html').send(errorPage(status, body.error, body.hint, req.session));
+    }
     res.status(status).json(body);
   };
 }

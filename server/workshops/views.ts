@@ -35,7 +35,7 @@ export function workshopsView(list: { w: WorkshopRecord; state: WorkshopState; m
           <label>Opens <input name="opensAt" type="datetime-local"> <small class="muted">empty: now</small></label>
           <label>Lasts (minutes) <input name="durationMinutes" type="number" min="1" max="10080" value="180" required></label>
         </div>
-        <button type="submit" class="primary">Create workshop</button>
+        <button type="submit" class="btn btn-primary">Create workshop</button>
       </form>
     </section>`;
 }
@@ -51,10 +51,10 @@ export function dashboardView(s: WorkshopSnapshot, joinUrl: string, csrf: string
       <p class="join">Join code <code class="big">${displayJoinCode(w.joinCode)}</code> · link <a href="${joinUrl}" id="join-link">${joinUrl}</a></p>
     </header>
     <section class="toolbar" aria-label="Workshop controls">
-      <form method="post" action="/workshops/${w.id}/extend" class="inline">${hidden}<input type="hidden" name="minutes" value="15"><button type="submit">+15 min</button></form>
-      <form method="post" action="/workshops/${w.id}/extend" class="inline">${hidden}<input type="hidden" name="minutes" value="60"><button type="submit">+1 hour</button></form>
-      <a class="button" href="/api/workshops/${w.id}/results.csv" id="export-csv" download>Export results (CSV)</a>
-      <form method="post" action="/workshops/${w.id}/close" class="inline" data-confirm="Close the workshop? Every learner is signed out and their labs are deleted.">${hidden}<button type="submit" class="danger">Close workshop</button></form>
+      <form method="post" action="/workshops/${w.id}/extend" class="inline">${hidden}<input type="hidden" name="minutes" value="15"><button type="submit" class="btn">+15 min</button></form>
+      <form method="post" action="/workshops/${w.id}/extend" class="inline">${hidden}<input type="hidden" name="minutes" value="60"><button type="submit" class="btn">+1 hour</button></form>
+      <a class="btn" href="/api/workshops/${w.id}/results.csv" id="export-csv" download>Export results (CSV)</a>
+      <form method="post" action="/workshops/${w.id}/close" class="inline" data-confirm="Close the workshop? Every learner is signed out and their labs are deleted.">${hidden}<button type="submit" class="btn btn-danger">Close workshop</button></form>
     </section>
     <section aria-labelledby="grid-h">
       <h2 id="grid-h">Learners <small class="live" id="live-state">connecting…</small></h2>
@@ -62,14 +62,14 @@ export function dashboardView(s: WorkshopSnapshot, joinUrl: string, csrf: string
       <div id="grid" class="grid-wrap" data-workshop="${w.id}" data-csrf="${csrf}"><p class="muted">Loading…</p></div>
     </section>
     <section id="watch" class="watch" hidden aria-labelledby="watch-h">
-      <h2 id="watch-h">Terminal of <span id="watch-name"></span> <small>(read-only)</small> <button type="button" id="watch-close" class="link">close</button></h2>
+      <h2 id="watch-h">Terminal of <span id="watch-name"></span> <small>(read-only)</small> <button type="button" id="watch-close" class="btn btn-quiet">Close</button></h2>
       <div id="watch-term" class="watch-term"></div>
     </section>
     <section class="card" aria-labelledby="msg-h">
       <h2 id="msg-h">Message everyone</h2>
       <form method="post" action="/workshops/${w.id}/messages" class="row" id="message-form">${hidden}
         <input name="body" required maxlength="500" placeholder="We start the next lesson in 5 minutes" aria-label="Message">
-        <button type="submit" class="primary">Send</button>
+        <button type="submit" class="btn btn-primary">Send</button>
       </form>
       <ol class="messages" id="messages">${s.messages.map((m) => html`<li>${when(m.createdAt)} ${m.body}</li>`)}</ol>
     </section>`;
@@ -80,7 +80,7 @@ export function joinCodeView() {
     <h1>Join a workshop</h1>
     <form method="get" action="/join" class="stack">
       <label>Workshop code <input name="code" required maxlength="20" autocomplete="off" autocapitalize="characters" placeholder="ABCD-EFGH" autofocus></label>
-      <button type="submit" class="primary">Continue</button>
+      <button type="submit" class="btn btn-primary">Continue</button>
     </form>
   </section>`;
 }
@@ -93,7 +93,7 @@ export function joinView(w: WorkshopRecord, csrf: string, error?: string) {
     <form method="post" action="/join/${w.joinCode}" class="stack">
       <input type="hidden" name="_csrf" value="${csrf}">
       <label>Your name, as the instructor will see it <input name="displayName" required maxlength="60" autocomplete="name" autofocus></label>
-      <button type="submit" class="primary">Join</button>
+      <button type="submit" class="btn btn-primary">Join</button>
     </form>
     <p class="muted small">No password: this browser keeps you signed in until the workshop ends.</p>
   </section>`;
