@@ -39,6 +39,17 @@ export interface SocketRoute {
   close?(): Promise<void>;
 }
 
+/**
+ * A check every WebSocket upgrade passes after the session check (express middleware does not see
+ * upgrades): returns a reason to refuse with 403, or undefined. E.g. the exam lockdown.
+ */
+export type UpgradeGuard = (session: Session, url: URL) => string | undefined;
+const upgradeGuards = new WeakMap<AppContext, UpgradeGuard[]>();
+
+export function addUpgradeGuard(ctx: AppContext, guard: UpgradeGuard): void {
+  upgradeGuards.set(ctx, [...(upgradeGuards.get(ctx) ?? []), guard]);
+}
+
 export interface App {
   app: Express;
   server: Server;
@@ -104,6 +115,10 @@ export function createApp(ctx: AppContext, routes: RouteModule[], sockets: Socke
     if (!origin.ok) return refuse(403, 'Forbidden');
     const session = ctx.sessions.fromRequest(req);
     if (!session) return refuse(401, 'Unauthorized');
+    for (const guard of upgradeGuards.get(ctx) ?? []) {
+      const refusal = guard(session, url);
+      if (refusal) return refuse(403, refusal);
+    }
     servers.get(route.path)!.handleUpgrade(req, socket, head, (ws) => route.handle(ws, req, session, url));
   });
 

@@ -8,7 +8,7 @@
  */
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import type { AppContext, RouteModule } from './app.js';
+import { addUpgradeGuard, type AppContext, type RouteModule } from './app.js';
 import { HttpError, messageOf } from './errors.js';
 import { requireSession, type Session } from './http/session.js';
 import { isStaff, requireStaff, wantsHtml } from './auth.js';
@@ -110,6 +110,10 @@ export const examRoutes: RouteModule = (app, ctx) => {
   };
 
   // The lockdown: a candidate in a running sitting sees only their exam (no lessons, hints, solutions or checks).
+  // Sockets too: only the terminal stays open (no live check feedback, no other socket).
+  addUpgradeGuard(ctx, (session, url) =>
+    url.pathname !== '/ws/terminal' && ctx.store.exams.activeSittingOf(session.user.id) ? 'Forbidden: exam in progress' : undefined,
+  );
   app.use((req, _res, next) => {
     if (!req.session) return next();
     const active = ctx.store.exams.activeSittingOf(req.session.user.id);
