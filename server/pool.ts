@@ -103,8 +103,7 @@ export class LabPool {
   claim(ownerId: number, onProgress: (p: ProgressStep) => void): Claim | undefined {
     const lab = this.waiting.shift();
     if (lab) {
-      this.store.labs.setOwner(lab.name, ownerId);
-      this.store.labs.touch(lab.name);
+      this.recordOwner(lab.name, ownerId);
       this.kick();
       return { name: lab.name, lab, ready: Promise.resolve(lab), progress: { step: 'ready', done: 1, total: 1 } };
     }
@@ -112,11 +111,18 @@ export class LabPool {
     if (f && f.owner === undefined) {
       f.owner = ownerId;
       f.onProgress = onProgress;
-      this.store.labs.setOwner(f.name, ownerId);
-      this.store.labs.touch(f.name);
+      this.recordOwner(f.name, ownerId);
       return { name: f.name, ready: f.promise, progress: f.progress };
     }
     return undefined;
+  }
+
+  /** The claim in the store, in one transaction (one disk sync): owned by the learner, used now. */
+  private recordOwner(name: string, ownerId: number): void {
+    this.store.db.transaction(() => {
+      this.store.labs.setOwner(name, ownerId);
+      this.store.labs.touch(name);
+    })();
   }
 
   /** A ready, unowned lab a crashed run left: kept when the pool has room (true), else the caller deletes it. */
