@@ -42,8 +42,6 @@ interface InFlight {
 export interface PoolOptions {
   /** True while a learner's own lab is being created: the pool waits, not to compete for the CPU. */
   busy?: () => boolean;
-  /** Delay after a failed creation before the next try; doubles per failure, up to 5 minutes. */
-  retryMs?: number;
 }
 
 export function newLabName(): string {
@@ -59,6 +57,8 @@ export class LabPool {
   private stopped = false;
   private failures = 0;
   private retryTimer?: NodeJS.Timeout;
+  /** Delay after a failed creation before the next try; doubles per failure, up to 5 minutes. */
+  retryMs = 5000;
 
   constructor(
     private readonly provider: ClusterProvider,
@@ -153,7 +153,7 @@ export class LabPool {
       const ok = await this.createOne();
       if (!ok) {
         // Back off after a failure instead of burning the machine on a broken setup.
-        const delay = Math.min(300_000, (this.opts.retryMs ?? 5000) * 2 ** (this.failures - 1));
+        const delay = Math.min(300_000, this.retryMs * 2 ** (this.failures - 1));
         this.retryTimer = setTimeout(() => this.kick(), delay);
         this.retryTimer.unref();
         return;
