@@ -62,8 +62,13 @@ function done(req: Request, res: Response, data: unknown, back: string): void {
 /** Ends a workshop: its learners are signed out and their labs deleted. Safe to run twice. */
 export async function endWorkshop(ctx: AppContext, w: WorkshopRecord): Promise<void> {
   const members = ctx.store.workshops.members(w.id);
+  const terminals = terminalsFor(ctx);
   for (const m of members) ctx.sessions.destroyForUser(m.userId);
-  for (const m of members) await ctx.labs.release(m.userId).catch((err) => ctx.log.warn('cannot free a workshop lab', { userId: m.userId, err }));
+  for (const m of members) {
+    // The shell goes first (its socket is closed and not reopened: the session is gone), then the lab.
+    await terminals.endFor(m.userId, 'exited', 'The workshop has ended.').catch(() => undefined);
+    await ctx.labs.release(m.userId).catch((err) => ctx.log.warn('cannot free a workshop lab', { userId: m.userId, err }));
+  }
   ctx.store.workshops.markLabsFreed(w.id);
   hubOf(ctx).emit('changed', w.id);
   ctx.log.info('workshop ended; labs freed', { workshop: w.id, learners: members.length });
