@@ -7,7 +7,6 @@
 import { Agent, request as httpsRequest, type RequestOptions } from 'node:https';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { statSync } from 'node:fs';
-import { KubeConfig } from '@kubernetes/client-node';
 
 /** The lab's API server did not answer (refused, reset, or too slow). */
 export class ApiUnreachable extends Error {
@@ -50,6 +49,8 @@ export class KubeClient {
   ) {}
 
   static async fromFile(path: string): Promise<KubeClient> {
+    // Loaded on first use: the library takes most of a second to import, and lint never needs it.
+    const { KubeConfig } = await import('@kubernetes/client-node');
     const kc = new KubeConfig();
     kc.loadFromFile(path);
     const cluster = kc.getCurrentCluster();
