@@ -33,6 +33,8 @@ export interface TerminalHandle {
   /** Refits to the element (after a layout change). */
   fit(): void;
   restart(): void;
+  /** Ends the shell and everything in it; a new shell starts in the same lab. */
+  restartShell(): void;
 }
 
 export function mountTerminal(host: HTMLElement, opts: TerminalOptions = {}): TerminalHandle {
@@ -108,5 +110,6 @@ export function mountTerminal(host: HTMLElement, opts: TerminalOptions = {}): Te
     },
     fit: safeFit,
     restart: () => connection.restart(),
+    restartShell: () => connection.restartShell(),
   };
 }

@@ -138,6 +138,13 @@ export class TerminalManager {
   private frame(ws: WebSocket, userId: number, frame: ClientFrame): void {
     if (frame.type === 'ping') return sendFrame(ws, { type: 'pong', t: frame.t });
     const shell = this.shells.get(userId);
+    if (frame.type === 'restart') {
+      if (this.viewers.get(userId)?.ws !== ws) return;
+      // Ending the shell ends its whole jail (a pid namespace): every process in it goes, stragglers included.
+      if (shell) void shell.end('restart', 'The shell was restarted.');
+      else void this.start(userId);
+      return;
+    }
     if (!shell?.isAttached(ws)) return; // a replaced socket, or no shell yet: input goes nowhere
     switch (frame.type) {
       case 'data':

@@ -79,7 +79,9 @@ export type ClientFrame =
   | { type: 'data'; data: string }
   | { type: 'resize'; cols: number; rows: number }
   | { type: 'ack'; seq: number }
-  | { type: 'ping'; t: number };
+  | { type: 'ping'; t: number }
+  /** Ends the shell and everything running in it (a runaway program, a fork bomb) and starts a new one in the same lab. */
+  | { type: 'restart' };
 
 /** What the page shows about the learner's lab (also GET /api/lab). */
 export type LabStatusView =
@@ -88,8 +90,11 @@ export type LabStatusView =
   | { state: 'ready'; lab: { name: string; workers: string[]; namespace: string; variables: Record<string, string>; unsupported: Record<string, string> } }
   | { state: 'lost'; reason: string };
 
-/** Why a shell ended: the learner exited it, it sat idle, the lab was reset, or it could not start. */
-export type ExitReason = 'exited' | 'idle' | 'reset' | 'failed';
+/**
+ * Why a shell ended: the learner exited it, it sat idle, the learner restarted it, the lab was
+ * reset, or it could not start. After 'restart' and 'reset' the browser reconnects at once.
+ */
+export type ExitReason = 'exited' | 'idle' | 'restart' | 'reset' | 'failed';
 
 export type ServerFrame =
   /**

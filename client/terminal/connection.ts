@@ -132,8 +132,8 @@ export class TerminalConnection {
       const exit = this.lastExit;
       this.lastExit = undefined;
       this.terminalId = undefined;
-      // A reset lab brings a new shell by itself; any other end waits for the learner.
-      if (exit?.reason === 'reset') return this.retry(0);
+      // A restarted shell or a reset lab brings a new shell by itself; any other end waits for the learner.
+      if (exit?.reason === 'reset' || exit?.reason === 'restart') return this.retry(0);
       return this.on.state({ kind: 'ended', reason: exit?.reason ?? 'exited', message: exit?.message ?? reason ?? 'The shell ended.' });
     }
     this.retry();
@@ -154,6 +154,12 @@ export class TerminalConnection {
     this.attempt = 0;
     this.failingSince = undefined;
     this.connect();
+  }
+
+  /** Ends the shell and everything running in it; a new one starts in the same lab. */
+  restartShell(): void {
+    if (this.ws?.readyState === WebSocket.OPEN && this.terminalId) this.sendFrame({ type: 'restart' });
+    else this.restart();
   }
 
   /** Drops the socket as a network failure would (the shell stays; a reconnect follows). */

@@ -37,6 +37,9 @@ function setupExercise(panel: HTMLElement): void {
   const status = panel.querySelector<HTMLElement>('.check-status')!;
   const list = panel.querySelector<HTMLOListElement>('.check-results')!;
   const state = panel.querySelector<HTMLElement>('.exercise-state');
+  const setup = panel.querySelector<HTMLButtonElement>('button[data-action="setup"]');
+  // Live results appear once the learner has checked (or the exercise passes by itself): not before they start.
+  let engaged = panel.classList.contains('passed');
 
   const show = (r: ExerciseResultView, live: boolean) => {
     list.replaceChildren(
@@ -68,7 +71,33 @@ function setupExercise(panel: HTMLElement): void {
     }
   };
 
+  const busy = async (b: HTMLButtonElement, text: string, work: () => Promise<void>) => {
+    b.disabled = true;
+    b.setAttribute('aria-busy', 'true');
+    status.textContent = text;
+    status.dataset.kind = 'busy';
+    try {
+      await work();
+    } catch (err) {
+      status.textContent = err instanceof ApiError && err.status === 404 ? 'This server cannot do that yet.' : `${(err as Error).message}${err instanceof ApiError && err.hint ? ` ${err.hint}` : ''}`;
+      status.dataset.kind = 'error';
+    } finally {
+      b.disabled = false;
+      b.removeAttribute('aria-busy');
+    }
+  };
+
+  setup?.addEventListener('click', () =>
+    busy(setup, 'Preparing your lab for this exercise…', async () => {
+      await api('POST', `/api/exercises/${encodeURIComponent(id)}/setup`);
+      list.replaceChildren();
+      status.textContent = 'Your lab is ready for this exercise.';
+      status.dataset.kind = 'info';
+    }),
+  );
+
   button.addEventListener('click', async () => {
+    engaged = true;
     button.disabled = true;
     button.setAttribute('aria-busy', 'true');
     status.textContent = 'Checking your cluster…';
@@ -86,7 +115,9 @@ function setupExercise(panel: HTMLElement): void {
     }
   });
 
-  followLive(id, (r) => show(r, true));
+  followLive(id, (r) => {
+    if (engaged || r.passed) show(r, true);
+  });
 }
 
 /** Live results while the learner works; a few retries, then quiet (the Check button still works). */

@@ -100,6 +100,11 @@ export function setupTerminalPane(pane: HTMLElement, terminal: () => TerminalHan
     });
   }
 
+  pane.querySelector<HTMLButtonElement>('#restart-shell')?.addEventListener('click', () => {
+    error = undefined;
+    terminal()?.restartShell();
+  });
+
   render();
   return {
     state(s) {

@@ -48,6 +48,7 @@ export function lessonView(o: LessonViewInput): Html {
       <span class="title">Terminal</span>
       <span class="conn-state" data-kind="connecting" aria-live="polite">Connecting…</span>
       <span class="spacer"></span>
+      <button type="button" class="btn btn-quiet btn-small" id="restart-shell" title="End everything running in the shell and start a new one. Your lab and its objects stay.">Restart shell</button>
       <form class="terminal-search" role="search"><label class="sr-only" for="terminal-search">Search the terminal</label><input id="terminal-search" type="search" placeholder="Search" title="Search the scrollback (Ctrl+Shift+F)" autocomplete="off"></form>
     </div>
     <div class="terminal-host" id="terminal-host"></div>

@@ -19,6 +19,7 @@ export function codeBlocks(md: MarkdownIt): void {
     const [lang = '', ...flags] = token.info.trim().split(/\s+/);
     const runnable = flags.includes('run') && shells.has(lang);
     const needsContainers = runnable && flags.includes('needs-containers');
+    const expectFail = runnable && flags.includes('expect-fail');
     const code = fillHtml(escapeHtml(token.content), env.vars);
     const firstLine = token.content.split('\n')[0]!.trim();
     const label = firstLine.length > 60 ? `${firstLine.slice(0, 57)}…` : firstLine;
@@ -27,6 +28,7 @@ export function codeBlocks(md: MarkdownIt): void {
       `<div class="${classes}">` +
       `<div class="code-toolbar"><span class="code-lang">${escapeHtml(lang || 'text')}</span>` +
       (needsContainers ? `<span class="badge badge-containers" title="${escapeHtml(needsContainersNote)}">needs containers</span>` : '') +
+      (expectFail ? `<span class="badge badge-fails" title="This command shows an error on purpose: read what it says.">fails on purpose</span>` : '') +
       `<span class="spacer"></span>` +
       (runnable ? `<button type="button" data-action="run" aria-label="${escapeHtml(`Run in the terminal: ${label}`)}">Run</button>` : '') +
       `<button type="button" data-action="copy" aria-label="${escapeHtml(`Copy: ${label}`)}">Copy</button>` +

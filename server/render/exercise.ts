@@ -42,8 +42,14 @@ export function exerciseClose(id: string, env: RenderEnv): string {
   const ex = env.exercises.get(id);
   if (!ex) return '</section>\n';
   const n = ex.checks.length;
+  const needsSetup = !!ex.setup || !!(ex.setupComponents && Object.keys(ex.setupComponents).length);
   return (
-    `<div class="exercise-actions"><button type="button" class="btn btn-primary" data-action="check">Check my work</button>` +
+    (needsSetup
+      ? `<p class="exercise-setup-note">This exercise starts from a prepared cluster: <strong>Prepare my lab</strong> sets it up (it may undo the previous exercise's setup).</p>\n`
+      : '') +
+    `<div class="exercise-actions">` +
+    (needsSetup ? `<button type="button" class="btn" data-action="setup">Prepare my lab</button>` : '') +
+    `<button type="button" class="btn btn-primary" data-action="check">Check my work</button>` +
     `<span class="check-status" role="status" aria-live="polite">${n} ${n === 1 ? 'check looks' : 'checks look'} at your cluster.</span></div>\n` +
     `<ol class="check-results" aria-label="Check results"></ol>\n</section>\n`
   );

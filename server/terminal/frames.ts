@@ -16,6 +16,7 @@ const clientFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('resize'), cols: size, rows: size }).strict(),
   z.object({ type: z.literal('ack'), seq }).strict(),
   z.object({ type: z.literal('ping'), t: z.number().finite() }).strict(),
+  z.object({ type: z.literal('restart') }).strict(),
 ]);
 
 export type ParsedFrame = { ok: true; frame: ClientFrame } | { ok: false; reason: string };

@@ -28,17 +28,20 @@ export interface TerminalClient {
 export const stripAnsi = (s: string) => s.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)|\x1b[()][0-9A-Za-z]|\x1b[=>NOMc78]|\r/g, '');
 
 export function terminalClient(ws: WebSocket, hello: { terminal?: string; seq?: number; cols?: number; rows?: number; ack?: boolean } = {}): TerminalClient {
-  const chunks: Buffer[] = [];
+  const decoder = new TextDecoder();
+  let text = '';
+  let plainCache = { length: -1, value: '' };
   let acked = 0;
   const listeners = new Set<() => void>();
-  const notify = () => listeners.forEach((l) => l());
+  const notifyAll = () => listeners.forEach((l) => l());
   const c: TerminalClient = {
     ws,
     get text() {
-      return Buffer.concat(chunks).toString('utf8');
+      return text;
     },
     get plain() {
-      return stripAnsi(this.text);
+      if (plainCache.length !== text.length) plainCache = { length: text.length, value: stripAnsi(text) };
+      return plainCache.value;
     },
     frames: [],
     seq: hello.seq ?? 0,
@@ -71,12 +74,23 @@ export function terminalClient(ws: WebSocket, hello: { terminal?: string; seq?: 
     return new Promise((resolve, reject) => {
       if (test()) return resolve(value());
       const timer = setTimeout(() => {
+        done = true;
+        clearTimeout(poll);
         listeners.delete(check);
         reject(new Error(`timed out waiting for ${what}; output so far:\n${c.plain.slice(-2000)}\nframes: ${JSON.stringify(c.frames.slice(-5))}${c.closed ? `\nclosed: ${JSON.stringify(c.closed)}` : ''}`));
       }, timeoutMs);
+      // Polled, not run per frame: a flood of frames would make checking the whole screen each time quadratic.
+      let poll = setTimeout(function again() {
+        const t0 = Date.now();
+        check();
+        if (!done) poll = setTimeout(again, Math.max(50, (Date.now() - t0) * 4));
+      }, 50);
+      let done = false;
       const check = () => {
-        if (test()) {
+        if (!done && test()) {
+          done = true;
           clearTimeout(timer);
+          clearTimeout(poll);
           listeners.delete(check);
           resolve(value());
         }
@@ -86,9 +100,10 @@ export function terminalClient(ws: WebSocket, hello: { terminal?: string; seq?: 
   }
   ws.on('open', () => c.send({ type: 'hello', terminal: hello.terminal, seq: hello.seq, cols: hello.cols ?? 100, rows: hello.rows ?? 30 }));
   ws.on('message', (raw: RawData, isBinary: boolean) => {
+    const notify = () => (isBinary ? undefined : notifyAll());
     const buf = Buffer.isBuffer(raw) ? raw : Array.isArray(raw) ? Buffer.concat(raw) : Buffer.from(raw);
     if (isBinary) {
-      chunks.push(buf);
+      text += decoder.decode(buf, { stream: true });
       c.seq += buf.length;
       if (hello.ack !== false && c.seq - acked >= flowControl.ackEveryBytes) {
         acked = c.seq;
@@ -107,8 +122,8 @@ export function terminalClient(ws: WebSocket, hello: { terminal?: string; seq?: 
   });
   ws.on('close', (code, reason) => {
     c.closed = { code, reason: reason.toString() };
-    notify();
+    notifyAll();
   });
-  ws.on('error', () => notify());
+  ws.on('error', () => notifyAll());
   return c;
 }
