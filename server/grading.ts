@@ -13,7 +13,7 @@
 import type { Exercise } from './course.js';
 import { evaluateAccess } from './grading/access.js';
 import { evaluateKubeconfig } from './grading/context.js';
-import { ApiUnreachable, clientFor, type KubeClient } from './grading/kube.js';
+import { ApiUnreachable, clientFor, sharedReads, type KubeReader } from './grading/kube.js';
 import { evaluateGet, evaluateList } from './grading/resource.js';
 import { summarise, type CheckResult, type ExerciseResult, type Verdict } from './grading/result.js';
 import type { Check, ListQuery, ObjectRef } from './grading/schema.js';
@@ -24,7 +24,7 @@ export type { CheckResult, ExerciseResult } from './grading/result.js';
 export type { Check } from './grading/schema.js';
 export { targetOf, type GradingTarget } from './grading/target.js';
 
-async function verdictOf(check: Check, exercise: Pick<Exercise, 'id' | 'dir'>, t: GradingTarget, client: () => Promise<KubeClient>): Promise<Verdict> {
+async function verdictOf(check: Check, exercise: Pick<Exercise, 'id' | 'dir'>, t: GradingTarget, client: () => Promise<KubeReader>): Promise<Verdict> {
   if ('get' in check) return evaluateGet(await client(), check, t);
   if ('list' in check) return evaluateList(await client(), check, t);
   if ('access' in check) return evaluateAccess(await client(), check, t);
@@ -32,10 +32,10 @@ async function verdictOf(check: Check, exercise: Pick<Exercise, 'id' | 'dir'>, t
   return evaluateScript(check, exercise, t);
 }
 
-export async function gradeCheck(check: Check, exercise: Pick<Exercise, 'id' | 'dir'>, t: GradingTarget): Promise<CheckResult> {
+export async function gradeCheck(check: Check, exercise: Pick<Exercise, 'id' | 'dir'>, t: GradingTarget, reads?: () => Promise<KubeReader>): Promise<CheckResult> {
   let verdict: Verdict;
   try {
-    verdict = await verdictOf(check, exercise, t, () => clientFor(t.grader));
+    verdict = await verdictOf(check, exercise, t, reads ?? (() => clientFor(t.grader)));
   } catch (err) {
     verdict = { passed: false, message: err instanceof ApiUnreachable ? `${err.message}: the check could not run. Is the lab still running?` : `the check could not run: ${(err as Error).message}` };
   }
@@ -46,7 +46,9 @@ export async function gradeCheck(check: Check, exercise: Pick<Exercise, 'id' | '
 
 /** Every check of an exercise, evaluated concurrently (they only read), in the exercise's order. */
 export async function gradeExercise(exercise: Pick<Exercise, 'id' | 'dir' | 'checks'>, t: GradingTarget): Promise<ExerciseResult> {
-  const checks = await Promise.all(exercise.checks.map((c) => gradeCheck(c, exercise, t)));
+  let reads: Promise<KubeReader> | undefined;
+  const shared = () => (reads ??= clientFor(t.grader).then(sharedReads));
+  const checks = await Promise.all(exercise.checks.map((c) => gradeCheck(c, exercise, t, shared)));
   return summarise(exercise.id, checks);
 }
 

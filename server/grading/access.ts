@@ -1,5 +1,5 @@
 /** access checks: the API server's own authoriser answers, through SubjectAccessReview. */
-import type { KubeClient } from './kube.js';
+import type { KubeReader } from './kube.js';
 import type { AccessCheck } from './schema.js';
 import { fillVariables, type GradingTarget } from './target.js';
 import type { Verdict } from './result.js';
@@ -9,7 +9,7 @@ interface Review {
   status?: { allowed?: boolean; denied?: boolean; reason?: string };
 }
 
-export async function evaluateAccess(client: KubeClient, check: AccessCheck, t: GradingTarget): Promise<Verdict> {
+export async function evaluateAccess(client: KubeReader, check: AccessCheck, t: GradingTarget): Promise<Verdict> {
   const a = check.access;
   let user: string;
   let groups: string[];

@@ -268,3 +268,27 @@ export function forgetClient(kubeconfig: string): void {
     void c.then((k) => k.close(), () => undefined);
   }
 }
+
+/** What checks need from the API: reads, and creating SubjectAccessReviews. */
+export type KubeReader = Pick<KubeClient, 'get' | 'list' | 'create'>;
+
+/**
+ * The reads of one evaluation, shared: four checks of one Deployment make one GET, not four, and
+ * every check judges the same snapshot. Lives for one gradeExercise call only.
+ */
+export function sharedReads(client: KubeClient): KubeReader {
+  const memo = new Map<string, Promise<unknown>>();
+  const once = <T>(key: string, fetch: () => Promise<T>): Promise<T> => {
+    let p = memo.get(key) as Promise<T> | undefined;
+    if (!p) {
+      p = fetch();
+      memo.set(key, p);
+    }
+    return p;
+  };
+  return {
+    get: (apiVersion, kind, name, namespace) => once(JSON.stringify(['get', apiVersion, kind, name, namespace]), () => client.get(apiVersion, kind, name, namespace)),
+    list: (apiVersion, kind, opts = {}) => once(JSON.stringify(['list', apiVersion, kind, opts.namespace, opts.labelSelector, opts.fieldSelector]), () => client.list(apiVersion, kind, opts)),
+    create: (apiVersion, kind, body, namespace) => client.create(apiVersion, kind, body, namespace),
+  };
+}

@@ -1,7 +1,7 @@
 /** get and list checks: fetch with the grader credential, then decide with CEL. */
 import { evaluate, renderTemplate, toCel } from './cel.js';
 import { ownedBy } from './cel-helpers.js';
-import type { KubeClient, KubeObject } from './kube.js';
+import type { KubeReader, KubeObject } from './kube.js';
 import type { GetCheck, ListCheck, ListQuery, ObjectRef } from './schema.js';
 import { fillVariables, labBindings, type GradingTarget } from './target.js';
 import type { Verdict } from './result.js';
@@ -11,12 +11,12 @@ export function describeRef(ref: ObjectRef, t: GradingTarget, namespaced = ref.n
   return namespaced ? `${ref.kind} ${name} in namespace ${fillVariables(ref.namespace ?? 'default', t)}` : `${ref.kind} ${name}`;
 }
 
-export async function fetchOne(client: KubeClient, ref: ObjectRef, t: GradingTarget): Promise<KubeObject | null> {
+export async function fetchOne(client: KubeReader, ref: ObjectRef, t: GradingTarget): Promise<KubeObject | null> {
   const ns = ref.namespace !== undefined ? fillVariables(ref.namespace, t) : undefined;
   return client.get(ref.apiVersion, ref.kind, fillVariables(ref.name, t), ns);
 }
 
-export async function fetchMany(client: KubeClient, q: ListQuery, t: GradingTarget): Promise<KubeObject[]> {
+export async function fetchMany(client: KubeReader, q: ListQuery, t: GradingTarget): Promise<KubeObject[]> {
   const namespace = q.namespace !== undefined ? fillVariables(q.namespace, t) : undefined;
   const { items } = await client.list(q.apiVersion, q.kind, {
     namespace,
@@ -35,7 +35,7 @@ export async function fetchMany(client: KubeClient, q: ListQuery, t: GradingTarg
   }));
 }
 
-async function extraBindings(client: KubeClient, check: GetCheck | ListCheck, t: GradingTarget): Promise<Record<string, unknown>> {
+async function extraBindings(client: KubeReader, check: GetCheck | ListCheck, t: GradingTarget): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   for (const [name, q] of Object.entries(check.with ?? {})) {
     out[name] = toCel('get' in q ? await fetchOne(client, q.get, t) : await fetchMany(client, q.list, t));
@@ -53,14 +53,14 @@ function decide(check: GetCheck | ListCheck, bindings: Record<string, unknown>, 
   return { passed: false, message: r.ok ? `${subject} does not satisfy ${check.expect}` : `${subject}: ${r.error} (needed for ${check.expect})` };
 }
 
-export async function evaluateGet(client: KubeClient, check: GetCheck, t: GradingTarget): Promise<Verdict> {
+export async function evaluateGet(client: KubeReader, check: GetCheck, t: GradingTarget): Promise<Verdict> {
   const [object, extra] = await Promise.all([fetchOne(client, check.get, t), extraBindings(client, check, t)]);
   const subject = describeRef(check.get, t);
   if (!object) return { passed: false, message: `${subject} does not exist` };
   return decide(check, { ...labBindings(t), ...extra, object: toCel(object) }, `${check.get.kind} ${fillVariables(check.get.name, t)}`);
 }
 
-export async function evaluateList(client: KubeClient, check: ListCheck, t: GradingTarget): Promise<Verdict> {
+export async function evaluateList(client: KubeReader, check: ListCheck, t: GradingTarget): Promise<Verdict> {
   const [objects, extra] = await Promise.all([fetchMany(client, check.list, t), extraBindings(client, check, t)]);
   const where = check.list.namespace !== undefined ? ` in namespace ${fillVariables(check.list.namespace, t)}` : '';
   return decide(check, { ...labBindings(t), ...extra, objects: toCel(objects) }, `the ${check.list.kind} objects${where}`);
