@@ -7,10 +7,11 @@ import { terminalWatchSocket, workshopRoutes, workshopSocket } from './workshops
 import { examRoutes } from './exams.js';
 import { terminalRoute } from './terminal.js';
 import { exerciseRoutes, feedbackSocket } from './exercises.js';
+import { coursePageRoutes } from './course-pages.js';
 
 // authRoutes first: it sends visitors without a session to sign-in before any other route runs;
 // examRoutes next: its lockdown keeps a candidate in a running exam away from lessons, hints and solutions.
-export const routeModules: RouteModule[] = [authRoutes, examRoutes, progressRoutes, quizRoutes, workshopRoutes, exerciseRoutes];
+export const routeModules: RouteModule[] = [authRoutes, examRoutes, progressRoutes, quizRoutes, workshopRoutes, coursePageRoutes, exerciseRoutes];
 
 export function socketRoutes(ctx: AppContext): SocketRoute[] {
   return [workshopSocket(ctx), terminalWatchSocket(ctx), terminalRoute(ctx), feedbackSocket(ctx)];
