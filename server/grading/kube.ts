@@ -241,6 +241,7 @@ export class KubeClient {
 
 /** Clients by kubeconfig path, so repeated grading reuses connections and discovery. */
 const clients = new Map<string, Promise<KubeClient>>();
+const maxClients = 256;
 
 export function clientFor(kubeconfig: string): Promise<KubeClient> {
   // Keyed by modification time too: a lab re-created under the same name has new credentials.
@@ -256,6 +257,12 @@ export function clientFor(kubeconfig: string): Promise<KubeClient> {
     c = KubeClient.fromFile(kubeconfig);
     clients.set(key, c);
     c.catch(() => clients.delete(key));
+    // Labs come and go for the life of a server: keep the most recent clients only.
+    if (clients.size > maxClients) {
+      const [oldest, old] = clients.entries().next().value as [string, Promise<KubeClient>];
+      clients.delete(oldest);
+      void old.then((k) => k.close(), () => undefined);
+    }
   }
   return c;
 }

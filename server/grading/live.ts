@@ -38,6 +38,7 @@ export class LiveFeedback {
   private lastJson?: string;
   private last?: ExerciseResult;
   private poll?: NodeJS.Timeout;
+  private readonly cleanups: (() => void)[] = [];
 
   constructor(
     private readonly exercise: Pick<Exercise, 'id' | 'dir' | 'checks'>,
@@ -68,8 +69,6 @@ export class LiveFeedback {
     }
     await this.evaluate();
   }
-
-  private readonly cleanups: (() => void)[] = [];
 
   stop(): void {
     this.stopped = true;

@@ -3,7 +3,8 @@
  * argv only (no shell) outside the learner's jail, the grader kubeconfig in $KUBECONFIG, JSON on
  * stdin, a hard timeout that kills its whole process group. Exit 0 passes; stdout is the message.
  */
-import { join } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { join, sep } from 'node:path';
 import { run } from '../../sandbox/index.js';
 import type { ScriptCheck } from './schema.js';
 import { scriptEnv, type GradingTarget } from './target.js';
@@ -13,6 +14,14 @@ const maxMessage = 500;
 
 export async function evaluateScript(check: ScriptCheck, exercise: { id: string; dir: string }, t: GradingTarget): Promise<Verdict> {
   const file = join(exercise.dir, check.script);
+  // The schema allows only relative paths without '..'; a symlink must not lead out of the folder either.
+  let inside = false;
+  try {
+    inside = realpathSync(file).startsWith(realpathSync(exercise.dir) + sep);
+  } catch {
+    return { passed: false, message: `the check script ${check.script} could not start: ENOENT` };
+  }
+  if (!inside) return { passed: false, message: `the check script ${check.script} lies outside the exercise folder and was not run` };
   const input = JSON.stringify({ exercise: exercise.id, check: check.title, lab: { name: t.name, variables: t.variables, workers: t.workers } });
   let r;
   try {

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testLabs, type TestLabs } from '../helpers/lab.js';
@@ -55,6 +55,14 @@ describe('script checks', () => {
     const child = Number(readFileSync(pidFile, 'utf8'));
     await new Promise((res) => setTimeout(res, 200));
     expect(alive(child), 'the sleeping child was killed with its process group').toBe(false);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a script that leads out of the exercise folder through a symlink is not run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubelab-link-'));
+    symlinkSync('/bin/true', join(dir, 'evil.sh'));
+    const r = await gradeExercise({ id: 'errors', dir, checks: [checkSchema.parse({ title: 'escape', script: 'evil.sh' })] }, targetOf(lab));
+    expect(r.checks[0]).toMatchObject({ passed: false, message: 'the check script evil.sh lies outside the exercise folder and was not run' });
     rmSync(dir, { recursive: true, force: true });
   });
 
