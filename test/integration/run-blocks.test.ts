@@ -13,16 +13,22 @@
  * - ```bash run needs-containers   is not run on kwok; the prose right before it must say that it
  *                                  needs a full cluster (the page adds its own note too).
  *
- * Then the whole course runs a second time on the same lab, as a learner who comes back to a
- * lesson: blocks must cope with what the first pass (and earlier lessons) left behind.
+ * Then the whole course runs a second time on the same lab, as a learner who comes back and this
+ * time does every exercise where its panel stands: the platform sets it up (cleaning up the one
+ * before), the learner types the reference solution in their shell, the grader passes it, and the
+ * platform cleans it up when the learner leaves the lesson. Blocks must cope with what the first
+ * pass, the exercises and earlier lessons left behind, and exercises with what blocks left.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { loadCourse, type Lesson } from '../../server/course.js';
 import { renderLesson } from '../../server/render.js';
-import { packageRoot, type Lab } from '../../sandbox/index.js';
+import { packageRoot, type ClusterProvider, type Lab } from '../../sandbox/index.js';
 import { testLabs } from '../helpers/lab.js';
-import { commandOf, runBlocks, type RunBlock } from '../helpers/lesson-blocks.js';
+import { commandOf, lessonSteps, runBlocks, type RunBlock } from '../helpers/lesson-blocks.js';
+import { cleanupExercise, setupExercise, solveExercise } from '../../server/grading/lifecycle.js';
+import { gradeExercise, targetOf } from '../../server/grading.js';
+import type { Exercise } from '../../server/course.js';
 import { learnerShell, type BlockRun, type LearnerShell } from '../helpers/learner-shell.js';
 
 const course = loadCourse(join(packageRoot, 'lessons'));
@@ -52,10 +58,59 @@ function describeRun(block: RunBlock, cmd: string, r: BlockRun): string {
     .join('\n');
 }
 
+interface Walk {
+  lab: Lab;
+  shell: LearnerShell;
+  log: string[];
+  /** Set when the learner does the exercises: the platform's side of them, and what went wrong. */
+  exercises?: { provider: ClusterProvider; current?: Exercise; problems: string[] };
+}
+
+/** The lab as the platform sees it, except that the learner's kubeconfig is the one their shell edits. */
+const asLearner = (w: Walk): Lab => ({ ...w.lab, kubeconfigs: { ...w.lab.kubeconfigs, learner: w.shell.kubeconfig } });
+
+async function leaveExercise(w: Walk): Promise<void> {
+  const ex = w.exercises?.current;
+  if (!ex) return;
+  w.exercises!.current = undefined;
+  await cleanupExercise(ex, asLearner(w), w.exercises!.provider);
+}
+
+/** Set up, solve as the learner, and wait for the grader to pass it; a description of what went wrong. */
+async function doExercise(w: Walk, ex: Exercise): Promise<string | undefined> {
+  const lab = asLearner(w);
+  try {
+    if (w.exercises!.current?.id !== ex.id) await leaveExercise(w);
+    await setupExercise(ex, lab, w.exercises!.provider);
+    w.exercises!.current = ex;
+    await solveExercise(ex, lab);
+  } catch (err) {
+    return `exercise ${ex.id}: ${(err as Error).message}${(err as { hint?: string }).hint ? `\n  ${(err as { hint?: string }).hint}` : ''}`;
+  }
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const r = await gradeExercise(ex, targetOf(lab));
+    if (r.passed) return undefined;
+    if (Date.now() > deadline) return `exercise ${ex.id}: the reference solution does not pass here:\n${r.checks.filter((c) => !c.passed).map((c) => `  ✗ ${c.title}: ${c.message}`).join('\n')}`;
+    await new Promise((res) => setTimeout(res, 1000));
+  }
+}
+
 /** Runs one lesson's blocks in order; returns a description of each block that went wrong. */
-async function runLesson(lesson: Lesson, lab: Lab, shell: LearnerShell, log: string[]): Promise<string[]> {
+async function runLesson(lesson: Lesson, w: Walk): Promise<string[]> {
+  const { lab, shell, log } = w;
   const problems: string[] = [];
-  for (const block of runBlocks(lesson)) {
+  for (const step of lessonSteps(lesson)) {
+    if (step.kind === 'exercise') {
+      const ex = lesson.exercises.find((e) => e.id === step.id);
+      if (!w.exercises || !ex) continue;
+      const started = Date.now();
+      const problem = await doExercise(w, ex);
+      log.push(`${lesson.id}: exercise ${ex.id} ${problem ? 'FAILED' : 'passed'} in ${Date.now() - started} ms`);
+      if (problem) w.exercises.problems.push(`${lesson.id}: ${problem}`);
+      continue;
+    }
+    const block = step.block;
     if (block.needsContainers) continue;
     const cmd = commandOf(block, lab.variables);
     const r = await shell.run(cmd, blockTimeoutMs);
@@ -69,6 +124,11 @@ async function runLesson(lesson: Lesson, lab: Lab, shell: LearnerShell, log: str
     } else if (r.failures.length > 0) {
       problems.push(describeRun(block, cmd, r));
     }
+  }
+  try {
+    await leaveExercise(w);
+  } catch (err) {
+    w.exercises!.problems.push(`${lesson.id}: leaving the lesson, the cleanup failed: ${(err as Error).message}`);
   }
   return problems;
 }
@@ -103,6 +163,7 @@ describe('every Run block on a kwok lab', () => {
   let lab: Lab;
   let shell: LearnerShell;
   const log: string[] = [];
+  const exerciseProblems: string[] = [];
 
   beforeAll(async () => {
     lab = await labs.create(2);
@@ -115,12 +176,19 @@ describe('every Run block on a kwok lab', () => {
     await labs.cleanup();
   });
 
-  for (const pass of ['first visit', 'second visit'] as const) {
+  for (const pass of ['first visit, exercises skipped', 'second visit, every exercise done'] as const) {
     describe(pass, () => {
       for (const lesson of course.lessons) {
         it(`${lesson.id}: every block exits 0`, async () => {
-          const problems = await runLesson(lesson, lab, shell, log);
+          const walk: Walk = { lab, shell, log, exercises: pass.startsWith('second') ? { provider: labs.provider, problems: exerciseProblems } : undefined };
+          const problems = await runLesson(lesson, walk);
           if (problems.length > 0) throw new Error(`${problems.length} block(s) of ${lesson.id} went wrong (${pass}):\n\n${problems.join('\n\n')}`);
+        });
+      }
+      if (pass.startsWith('second')) {
+        // The exercises' own conformance test runs each on a fresh lab; here they meet what a learner leaves behind.
+        it('passes every exercise where its lesson places it, after all the lessons before it', () => {
+          if (exerciseProblems.length > 0) throw new Error(`${exerciseProblems.length} exercise(s) went wrong in a walk through the course:\n\n${exerciseProblems.join('\n\n')}`);
         });
       }
     });
