@@ -17,7 +17,7 @@ export function lessonBar(course: Course, lesson: Lesson): Html {
   return html`<nav class="crumbs" aria-label="Breadcrumb"><a href="/">Course</a><span aria-hidden="true">›</span><span class="here" aria-current="page">${String(n).padStart(2, '0')} · ${lesson.title}</span></nav>
   <span class="spacer"></span>
   <div id="lab-status" class="lab-status" aria-label="Lab status"><span class="dot" aria-hidden="true"></span><span class="lab-text">Checking your lab…</span><progress hidden max="1" value="0"></progress></div>
-  <button type="button" id="reset-lab" class="btn btn-quiet">Reset lab</button>`;
+  <button type="button" id="reset-lab" class="btn btn-small">Reset lab</button>`;
 }
 
 export function lessonView(o: LessonViewInput): Html {
