@@ -12,6 +12,7 @@
  *   requiresNodeLabel(obj, key, value)      the pod (template) may only run on nodes labelled key=value
  *                                           (nodeSelector, or every required node-affinity term)
  *   nodeAllows(obj, node)         the pod (template)'s nodeSelector and required node affinity accept that Node
+ *                                 (spec.nodeName is not a constraint here)
  *   tolerates(obj, taint)         the pod (template) tolerates a taint given as {key, value, effect}
  *   images(obj)                   images of the (app) containers of a Pod or workload, in order
  *   sameImage(a, b)               same image reference: 'nginx:1.27' == 'docker.io/library/nginx:1.27'
@@ -130,7 +131,7 @@ export function nodeAllows(obj: unknown, node: unknown): boolean {
   if (!spec) return false;
   const labels = (dig(node, 'metadata.labels') ?? {}) as Record<string, string>;
   const nodeName = dig(node, 'metadata.name') as string | undefined;
-  if (typeof spec.nodeName === 'string' && spec.nodeName !== '' && spec.nodeName !== nodeName) return false;
+  // spec.nodeName is deliberately not considered: it bypasses the scheduler rather than constraining it.
   const selector = (spec.nodeSelector ?? {}) as Record<string, string>;
   if (!Object.entries(selector).every(([k, v]) => labels[k] === v)) return false;
   const terms = requiredTerms(spec);
