@@ -40,7 +40,7 @@ export const itemKey = (i: z.infer<typeof itemSchema>) => (i.kind === 'exercise'
 /** Paths a candidate in a running sitting may still reach. Everything else answers 403. */
 function allowedDuringExam(req: Request, examId: number): boolean {
   const p = req.path;
-  if (p === `/exams/${examId}` || p.startsWith(`/api/exams/${examId}/`)) return true;
+  if (p === `/exams/${examId}` || p === `/exams/${examId}/submit` || p.startsWith(`/api/exams/${examId}/`)) return true;
   if (p.startsWith('/assets/') || p === '/healthz' || p === '/logout' || p === '/api/logout' || p === '/api/session') return true;
   if (req.method === 'GET' && (p === '/api/notices' || p === '/api/lab' || p.startsWith('/api/lab/'))) return true;
   return false;
