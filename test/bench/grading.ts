@@ -135,6 +135,19 @@ pushed result. The figure includes the 300 ms debounce that folds bursts of even
 | figure | value |
 |---|---|
 ${liveRows.join('\n')}
+
+## Reading the figures
+
+- The live latency is almost all debounce: the watch event reaches the server within a few
+  milliseconds and one evaluation takes a few more; the 300 ms wait after the last event is there
+  so that a rollout's burst of pod updates costs one evaluation. A steady stream of events still
+  gets a result at most 1 s after the first one.
+- Evaluation times scale with the number of API round trips, not with CEL: the checks of one
+  exercise share one snapshot (each object or list is read once per evaluation), and access
+  checks cost one SubjectAccessReview per verb.
+- On this 2-core machine the figures move with what teammates run: an earlier run at load
+  average ~10 measured first-pod 9.4 ms median / 55 ms p95 and rbac-read-only 61 ms / 245 ms;
+  the live latency stayed at 306 ms median.
 `;
 writeFileSync(new URL('./results/grading.md', import.meta.url), report);
 console.log(report);
