@@ -71,6 +71,29 @@ export function lessonSteps(lesson: Pick<Lesson, 'id' | 'body' | 'bodyLine' | 'f
   return steps.sort((a, b) => a.at - b.at).map(({ at: _at, ...s }) => s as LessonStep);
 }
 
+/**
+ * The shell commands of each exercise's `:::solution` in the lesson (the first ```bash fence inside
+ * it), by exercise id: what a learner who opens the solution would type.
+ */
+export function lessonSolutions(lesson: Pick<Lesson, 'id' | 'body' | 'bodyLine' | 'file'>): Map<string, RunBlock> {
+  const out = new Map<string, RunBlock>();
+  const tokens = md.parse(lesson.body, {});
+  const markers = exerciseMarkers(lesson.body, lesson.bodyLine);
+  const lines = lesson.body.split('\n');
+  const rel = lesson.file.replace(/^.*\/(lessons\/)/, '$1');
+  markers.forEach((m, i) => {
+    const from = m.line - lesson.bodyLine;
+    const to = (markers[i + 1]?.line ?? Infinity) - lesson.bodyLine;
+    const open = lines.findIndex((l, k) => k > from && k < to && /^\s*:::\s*solution\b/.test(l));
+    if (open < 0) return;
+    const fence = tokens.find((t) => t.type === 'fence' && t.map && t.map[0] > open && t.map[0] < to && /^(bash|sh|shell)\b/.test(t.info.trim()));
+    if (!fence?.map) return;
+    const line = lesson.bodyLine + fence.map[0];
+    out.set(m.id, { lessonId: lesson.id, line, where: `${rel}:${line}`, flags: [], needsContainers: false, expectFail: false, source: fence.content, before: '' });
+  });
+  return out;
+}
+
 /** What the Run button sends for a block in a lab with these variables. */
 export function commandOf(block: RunBlock, vars: Record<string, string>): string {
   return fillText(block.source, vars);

@@ -25,7 +25,7 @@ import { loadCourse, type Lesson } from '../../server/course.js';
 import { renderLesson } from '../../server/render.js';
 import { packageRoot, type ClusterProvider, type Lab } from '../../sandbox/index.js';
 import { testLabs } from '../helpers/lab.js';
-import { commandOf, lessonSteps, runBlocks, type RunBlock } from '../helpers/lesson-blocks.js';
+import { commandOf, lessonSolutions, lessonSteps, runBlocks, type RunBlock } from '../helpers/lesson-blocks.js';
 import { cleanupExercise, setupExercise, solveExercise } from '../../server/grading/lifecycle.js';
 import { gradeExercise, targetOf } from '../../server/grading.js';
 import type { Exercise } from '../../server/course.js';
@@ -76,14 +76,27 @@ async function leaveExercise(w: Walk): Promise<void> {
   await cleanupExercise(ex, asLearner(w), w.exercises!.provider);
 }
 
-/** Set up, solve as the learner, and wait for the grader to pass it; a description of what went wrong. */
-async function doExercise(w: Walk, ex: Exercise): Promise<string | undefined> {
+/**
+ * Set up, solve as the learner would (typing the lesson's own solution, else the exercise's
+ * reference solution), and wait for the grader to pass it; a description of what went wrong.
+ */
+async function doExercise(w: Walk, ex: Exercise, solution: RunBlock | undefined): Promise<string | undefined> {
   const lab = asLearner(w);
   try {
     if (w.exercises!.current?.id !== ex.id) await leaveExercise(w);
     await setupExercise(ex, lab, w.exercises!.provider);
     w.exercises!.current = ex;
-    await solveExercise(ex, lab);
+  } catch (err) {
+    return `exercise ${ex.id}: ${(err as Error).message}${(err as { hint?: string }).hint ? `\n  ${(err as { hint?: string }).hint}` : ''}`;
+  }
+  try {
+    if (solution) {
+      const cmd = commandOf(solution, w.lab.variables);
+      const r = await w.shell.run(cmd, 120_000);
+      if (r.timedOut || r.failures.length > 0) return `exercise ${ex.id}: the lesson's solution fails:\n${describeRun(solution, cmd, r)}`;
+    } else {
+      await solveExercise(ex, lab);
+    }
   } catch (err) {
     return `exercise ${ex.id}: ${(err as Error).message}${(err as { hint?: string }).hint ? `\n  ${(err as { hint?: string }).hint}` : ''}`;
   }
@@ -91,7 +104,7 @@ async function doExercise(w: Walk, ex: Exercise): Promise<string | undefined> {
   for (;;) {
     const r = await gradeExercise(ex, targetOf(lab));
     if (r.passed) return undefined;
-    if (Date.now() > deadline) return `exercise ${ex.id}: the reference solution does not pass here:\n${r.checks.filter((c) => !c.passed).map((c) => `  ✗ ${c.title}: ${c.message}`).join('\n')}`;
+    if (Date.now() > deadline) return `exercise ${ex.id}: ${solution ? `the lesson's solution (${solution.where})` : 'the reference solution'} does not pass here:\n${r.checks.filter((c) => !c.passed).map((c) => `  ✗ ${c.title}: ${c.message}`).join('\n')}`;
     await new Promise((res) => setTimeout(res, 1000));
   }
 }
@@ -105,7 +118,7 @@ async function runLesson(lesson: Lesson, w: Walk): Promise<string[]> {
       const ex = lesson.exercises.find((e) => e.id === step.id);
       if (!w.exercises || !ex) continue;
       const started = Date.now();
-      const problem = await doExercise(w, ex);
+      const problem = await doExercise(w, ex, lessonSolutions(lesson).get(ex.id));
       log.push(`${lesson.id}: exercise ${ex.id} ${problem ? 'FAILED' : 'passed'} in ${Date.now() - started} ms`);
       if (problem) w.exercises.problems.push(`${lesson.id}: ${problem}`);
       continue;
