@@ -56,6 +56,21 @@ async function cleanupPrevious(ctx: AppContext, userId: number, lab: Lab): Promi
   if (ex) await cleanupExercise(ex, lab, ctx.labs.provider).catch((err) => ctx.log.warn('cleanup of the previous exercise failed', { exercise: previous, err }));
 }
 
+/**
+ * The catalog's promise for exercises that stop a control-plane component (manual-schedule):
+ * "after the check, the platform starts it again". Once such an exercise passes, its cleanup runs,
+ * so the learner never carries a stopped scheduler into the next lesson. Exercises without
+ * stopped components keep their state (cleaning up namespace-and-context would undo the answer).
+ */
+function restoreAfterPass(ctx: AppContext, userId: number, ex: Exercise, lab: Lab, result: ExerciseResult): void {
+  if (!result.passed || !ex.setupComponents || setUp.get(userId) !== ex.id) return;
+  setUp.delete(userId);
+  void serialised(userId, () => cleanupExercise(ex, lab, ctx.labs.provider)).then(
+    () => ctx.log.info('exercise passed: components restored', { exercise: ex.id, lab: lab.name, userId }),
+    (err) => ctx.log.warn('restoring components after a pass failed', { exercise: ex.id, err }),
+  );
+}
+
 export const exerciseRoutes: RouteModule = (app, ctx) => {
   app.post('/api/exercises/:id/setup', async (req, res) => {
     const session = requireSession(req);
@@ -88,6 +103,7 @@ export const exerciseRoutes: RouteModule = (app, ctx) => {
     const result = await gradeExercise(ex, targetOf(lab));
     ctx.store.attempts.record({ userId: session.user.id, exerciseId: ex.id, labName: lab.name, trigger: 'check', checks: attemptChecks(result) });
     liveState.set(`${session.user.id}:${ex.id}`, result.passed);
+    restoreAfterPass(ctx, session.user.id, ex, lab, result);
     res.json(result);
   });
 };
@@ -117,6 +133,7 @@ export function feedbackSocket(ctx: AppContext): SocketRoute {
       ctx.store.attempts.record({ userId, exerciseId: ex.id, labName: lab.name, trigger: 'live', checks: attemptChecks(r) });
     }
     liveState.set(key, r.passed);
+    restoreAfterPass(ctx, userId, ex, lab, r);
   };
 
   return {

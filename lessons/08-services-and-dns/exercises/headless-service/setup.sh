@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
 set -euo pipefail
+# The learner's lab persists across lessons: a db from an earlier exercise is replaced, so
+# this one starts from a known state (and, for rollout-undo, from revision 1).
+kubectl delete deployment db --ignore-not-found --wait=true
 kubectl create deployment db --image=postgres:16 --replicas=2 --port=5432
 kubectl rollout status deployment/db --timeout=90s

@@ -1,5 +1,10 @@
 #!/usr/bin/env bash
 set -euo pipefail
+# Earlier lessons may have left worker 1 cordoned, worker 2 tainted, or a different web: start clean,
+# so the drained pods have somewhere to go.
+kubectl uncordon "$WORKER1" >/dev/null
+kubectl taint node "$WORKER2" dedicated- >/dev/null 2>&1 || true
+kubectl delete deployment web --ignore-not-found --wait=true
 kubectl apply -f - <<'YAML'
 apiVersion: apps/v1
 kind: DaemonSet

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
 set -euo pipefail
-kubectl drain "$WORKER1" --ignore-daemonsets --delete-emptydir-data --timeout=90s
+# --force: bare Pods from earlier lessons (no controller to recreate them) may sit on worker 1.
+kubectl drain "$WORKER1" --ignore-daemonsets --delete-emptydir-data --force --timeout=90s
 kubectl rollout status deployment/web --timeout=90s
