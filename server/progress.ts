@@ -114,7 +114,7 @@ export function progressView(p: Progress, heading: string, _staff = false) {
   const read = p.lessons.filter((l) => l.read).length;
   return html`<h1>${heading}</h1>
     <p class="summary">
-      ${read} of ${p.lessons.length} lessons read · ${passed} of ${exercises.length} exercises passed · ${p.attempts} checks run
+      ${read} of ${p.lessons.length} lessons read · ${passed} of ${exercises.length} exercises passed · ${p.attempts} ${p.attempts === 1 ? 'check' : 'checks'} run
     </p>
     ${p.continueLessonId ? html`<p><a class="btn btn-primary" href="${lessonUrl(p.continueLessonId)}">Continue where you left off</a></p>` : ''}
     <table class="progress">
@@ -125,9 +125,13 @@ export function progressView(p: Progress, heading: string, _staff = false) {
           <th scope="row"><a href="${lessonUrl(l.id)}">${l.title}</a>${l.id === p.lastLessonId ? html` <span class="tag">last opened</span>` : ''}</th>
           <td>${l.read ? html`<span class="ok" aria-label="read">✓</span>` : html`<span class="muted">—</span>`}</td>
           <td><ul class="plain">${l.exercises.map(
-            (e) => html`<li class="exercise ${e.status}" data-exercise="${e.id}"><span class="dot ${e.status}" aria-hidden="true"></span>${e.title} <small class="muted">${statusLabel[e.status]}${e.attempts ? html`, ${e.attempts} check${e.attempts === 1 ? '' : 's'}` : ''}</small></li>`,
+            (e) => html`<li class="ex-item ${e.status}" data-exercise="${e.id}"><span class="dot ${e.status}" aria-hidden="true"></span>${e.title} <small class="muted">${statusLabel[e.status]}${e.attempts ? html`, ${e.attempts} check${e.attempts === 1 ? '' : 's'}` : ''}</small></li>`,
           )}</ul>${l.exercises.length === 0 ? html`<span class="muted">none</span>` : ''}</td>
-          <td>${l.quiz.total ? html`${l.quiz.correct}/${l.quiz.total} right${l.quiz.answered > l.quiz.correct ? html` <small class="muted">(${l.quiz.answered} answered)</small>` : ''} · <a href="/quiz/${l.id}">quiz</a>` : html`<span class="muted">—</span>`}</td>
+          <td>${l.quiz.total
+            ? l.quiz.answered
+              ? html`${l.quiz.correct} of ${l.quiz.total} right${l.quiz.answered > l.quiz.correct ? html` <small class="muted">(${l.quiz.answered} answered)</small>` : ''} · <a href="/quiz/${l.id}">quiz</a>`
+              : html`<span class="muted">${l.quiz.total} questions</span> · <a href="/quiz/${l.id}">take the quiz</a>`
+            : html`<span class="muted">—</span>`}</td>
         </tr>`,
       )}
       </tbody>

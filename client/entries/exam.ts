@@ -20,11 +20,13 @@ function start(): void {
   let deadline = Date.parse(root.dataset.deadline ?? '');
   let skew = 0; // server time - browser time
   let preparing = true;
+  // The clock turns red for the last fifth of the time, at most the last five minutes.
+  const warnAt = Math.min(300, Number(root.dataset.limitMinutes ?? 0) * 60 * 0.2);
 
   const tick = () => {
     const left = (deadline - (Date.now() + skew)) / 1000;
     timer.textContent = preparing ? 'starts when your lab is ready' : clock(left);
-    timer.classList.toggle('soon', !preparing && left < 300);
+    timer.classList.toggle('soon', !preparing && left < warnAt);
     if (!preparing && left <= 0) {
       timer.textContent = 'time is up';
       setTimeout(() => location.reload(), 3000);

@@ -96,7 +96,7 @@ export function candidateView(o: {
           : html`<p class="muted">This exam is not open.</p>`}`;
   }
   if (sitting.state === 'in-progress') {
-    return html`<div class="exam" id="exam" data-exam="${exam.id}" data-deadline="${sitting.deadline}" data-csrf="${o.csrf}">
+    return html`<div class="exam" id="exam" data-exam="${exam.id}" data-deadline="${sitting.deadline}" data-limit-minutes="${exam.timeLimitMinutes}">
       <header class="exam-bar">
         <strong>${exam.title}</strong>
         <span>Time left: <span id="exam-timer" class="timer" aria-live="off">—</span></span>

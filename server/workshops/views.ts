@@ -118,7 +118,7 @@ export function learnerWorkshopView(
     <section><h2>Lessons</h2>
       <ol class="lessons">${lessons.map(
         (l) => html`<li><a href="${l.url}">${l.title}</a>
-          <ul class="plain">${exercises.filter((e) => e.lessonId === l.id).map((e) => html`<li class="exercise ${cells[e.id]}"><span class="dot ${cells[e.id]}" aria-hidden="true"></span>${e.title} <small class="muted">${cellLabel[cells[e.id] ?? 'not-started']}</small></li>`)}</ul></li>`,
+          <ul class="plain">${exercises.filter((e) => e.lessonId === l.id).map((e) => html`<li class="ex-item ${cells[e.id]}"><span class="dot ${cells[e.id]}" aria-hidden="true"></span>${e.title} <small class="muted">${cellLabel[cells[e.id] ?? 'not-started']}</small></li>`)}</ul></li>`,
       )}</ol>
     </section>
     <section><h2>Messages from your instructor</h2>
