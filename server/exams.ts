@@ -42,7 +42,7 @@ function allowedDuringExam(req: Request, examId: number): boolean {
   const p = req.path;
   if (p === `/exams/${examId}` || p === `/exams/${examId}/submit` || p.startsWith(`/api/exams/${examId}/`)) return true;
   if (p.startsWith('/assets/') || p === '/healthz' || p === '/logout' || p === '/api/logout' || p === '/api/session') return true;
-  if (req.method === 'GET' && (p === '/api/notices' || p === '/api/lab' || p.startsWith('/api/lab/'))) return true;
+  if (req.method === 'GET' && (p === '/api/notices' || p === '/api/notices/stream' || p === '/api/lab')) return true;
   return false;
 }
 

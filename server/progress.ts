@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { AppContext, RouteModule } from './app.js';
 import { HttpError } from './errors.js';
 import { requireSession } from './http/session.js';
-import { isStaff, requireStaff } from './auth.js';
+import { requireStaff } from './auth.js';
 import { courseOf, lessonUrl } from './course-cache.js';
 import { html } from './pages.js';
 import { page } from './page.js';
@@ -70,14 +70,34 @@ export const progressRoutes: RouteModule = (app, ctx) => {
     res.json(progressOf(ctx, s.user.id));
   });
 
-  /** An instructor's view of one learner. A learner asking for anyone but themselves is refused. */
-  app.get('/api/users/:userId/progress', (req, res) => {
+  /** Whose progress an instructor may see: anyone's for an admin; an instructor's workshop learners and exam candidates. */
+  const learnerFor = (req: Parameters<typeof requireSession>[0]): number => {
     const s = requireSession(req);
     const userId = Number(req.params.userId);
     if (!Number.isInteger(userId)) throw new HttpError(400, 'That is not a user id.');
-    if (userId !== s.user.id) requireStaff(req);
-    if (!ctx.store.users.byId(userId)) throw new HttpError(404, 'There is no such user.');
-    res.json(progressOf(ctx, userId));
+    if (userId === s.user.id) return userId;
+    requireStaff(req);
+    const exists = ctx.store.users.byId(userId) !== undefined;
+    const mine =
+      s.user.role === 'admin' ||
+      ctx.store.workshops.workshopOf(userId)?.createdBy === s.user.id ||
+      ctx.store.exams.list().some((e) => e.createdBy === s.user.id && ctx.store.exams.sittingOf(e.id, userId));
+    if (!exists || !mine) throw new HttpError(404, 'There is no such learner among yours.');
+    return userId;
+  };
+
+  /** An instructor's view of one learner. A learner asking for anyone but themselves is refused. */
+  app.get('/api/users/:userId/progress', (req, res) => {
+    res.json(progressOf(ctx, learnerFor(req)));
+  });
+
+  app.get('/users/:userId/progress', (req, res) => {
+    const userId = learnerFor(req);
+    const user = ctx.store.users.byId(userId)!;
+    const s = req.session!;
+    res.type('html').send(
+      page({ title: `Progress of ${user.displayName}`, session: s, accounts: ctx.config.auth === 'accounts', body: progressView(progressOf(ctx, userId), userId === s.user.id ? 'Your progress' : `Progress of ${user.displayName}`, userId === s.user.id) }),
+    );
   });
 
   /** The lesson page reports that a learner opened a lesson (and, once they reach its end, read it). */
@@ -101,14 +121,15 @@ export const progressRoutes: RouteModule = (app, ctx) => {
     const s = requireSession(req);
     const p = progressOf(ctx, s.user.id);
     res.type('html').send(
-      page({ title: 'Your progress', session: s, accounts: ctx.config.auth === 'accounts', body: progressView(p, 'Your progress', isStaff(s)) }),
+      page({ title: 'Your progress', session: s, accounts: ctx.config.auth === 'accounts', body: progressView(p, 'Your progress') }),
     );
   });
 };
 
 const statusLabel: Record<ExerciseStatus, string> = { passed: 'passed', trying: 'tried, not passed yet', 'not-started': 'not started' };
 
-export function progressView(p: Progress, heading: string, _staff = false) {
+/** A learner's progress; `own` adds the continue button (not on an instructor's view of someone else). */
+export function progressView(p: Progress, heading: string, own = true) {
   const exercises = p.lessons.flatMap((l) => l.exercises);
   const passed = exercises.filter((e) => e.status === 'passed').length;
   const read = p.lessons.filter((l) => l.read).length;
@@ -116,7 +137,7 @@ export function progressView(p: Progress, heading: string, _staff = false) {
     <p class="summary">
       ${read} of ${p.lessons.length} lessons read · ${passed} of ${exercises.length} exercises passed · ${p.attempts} ${p.attempts === 1 ? 'check' : 'checks'} run
     </p>
-    ${p.continueLessonId ? html`<p><a class="btn btn-primary" href="${lessonUrl(p.continueLessonId)}">Continue where you left off</a></p>` : ''}
+    ${own && p.continueLessonId ? html`<p><a class="btn btn-primary" href="${lessonUrl(p.continueLessonId)}">Continue where you left off</a></p>` : ''}
     <table class="progress">
       <thead><tr><th scope="col">Lesson</th><th scope="col">Read</th><th scope="col">Exercises</th><th scope="col">Quiz</th></tr></thead>
       <tbody>

@@ -74,7 +74,7 @@ function start(): void {
       return el(
         'tr',
         { 'data-user': String(l.userId) },
-        el('th', { scope: 'row' }, l.displayName),
+        el('th', { scope: 'row' }, el('a', { href: `/users/${l.userId}/progress`, title: `Progress of ${l.displayName}` }, l.displayName)),
         el('td', { class: `lab ${l.lab}`, 'data-lab': '' }, l.lab),
         ...s.exercises.map((e) => {
           const c = l.cells[e.id] ?? 'not-started';

@@ -125,6 +125,10 @@ describe('a learner cannot read what belongs to someone else', () => {
     expect((await socketOutcome(as.otherTeacher.socket(`/ws/workshop?id=${workshopId}`))).code).toBe(1008);
     expect((await as.otherTeacher.get(`/api/workshops/${workshopId}/results.csv`)).status).toBe(404);
     expect((await as.teacher.get(`/api/workshops/${otherWorkshopId}`)).status).toBe(404);
+    // Progress: an instructor sees their own workshop's learners, not another instructor's.
+    expect((await as.teacher.get(`/api/users/${ids.carol}/progress`)).status).toBe(200);
+    expect((await as.otherTeacher.get(`/api/users/${ids.carol}/progress`)).status).toBe(404);
+    expect((await as.admin.get(`/api/users/${ids.carol}/progress`)).status).toBe(200);
   });
 
   it('the live grid socket refuses learners, and without a session the upgrade is refused', async () => {
