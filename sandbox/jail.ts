@@ -108,10 +108,10 @@ export async function openShell(spec: ShellSpec): Promise<LearnerShell> {
     if (freshLab || !existsSync(kubeconfig)) rewriteKubeconfig(spec.kubeconfig, kubeconfig, spec.apiServer);
     writeFileSync(labMarker, spec.hostname);
     writeFileSync(join(home, '.bashrc'), learnerBashrc);
-    writeFileSync(join(home, '.bash_profile'), '[ -f ~/.bashrc ] && . ~/.bashrc\n');
     return {
       jailed: false,
-      command: { file: '/bin/bash', args: ['-l'], env: shellEnv({ home, kubeconfig, term }), cwd: home },
+      // Not a login shell: the host's /etc/profile would change PATH and the prompt.
+      command: { file: '/bin/bash', args: ['--noprofile', '--rcfile', join(home, '.bashrc'), '-i'], env: shellEnv({ home, kubeconfig, term }), cwd: home },
       liveKubeconfig: kubeconfig,
       close: async () => {},
     };
@@ -202,7 +202,7 @@ export function jailAvailable(): Promise<Availability> {
         ? await run('/usr/bin/setpriv', ['--reuid', String(uid), '--regid', String(uid), '--clear-groups', '--', bwrapPath(), ...probe], { timeoutMs: 10_000, env: { PATH: '/usr/bin:/bin' } })
         : await run(bwrapPath(), probe, { timeoutMs: 10_000, env: { PATH: '/usr/bin:/bin' } });
     if (r.code !== 0) {
-      return { ok: false, reason: `bubblewrap cannot create a sandbox here: ${r.stderr.trim() || 'exit ' + r.code}. User namespaces may be disabled (sysctl kernel.unprivileged_userns_clone=1), or run with --no-jail for development only.` };
+      return { ok: false, reason: `bubblewrap cannot create a sandbox here: ${r.stderr.trim() || 'exit ' + r.code}. User namespaces may be disabled (sysctl kernel.unprivileged_userns_clone=1), or, for development only, set KUBELAB_JAIL=false.` };
     }
     return { ok: true };
   })();

@@ -190,7 +190,10 @@ export class TerminalManager {
   private start(userId: number): Promise<ShellProcess | undefined> {
     const inFlight = this.starting.get(userId);
     if (inFlight) return inFlight;
-    const p = this.spawn(userId).finally(() => this.starting.delete(userId));
+    // Registered before spawn runs: a lab that turns ready synchronously must find this start in flight.
+    const p = Promise.resolve()
+      .then(() => this.spawn(userId))
+      .finally(() => this.starting.delete(userId));
     this.starting.set(userId, p);
     return p;
   }

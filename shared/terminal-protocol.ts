@@ -14,7 +14,8 @@
 /* ---------------------------------------------------------------------------------------------
  * Flow control. The server and the client each hold half of these; they only work together:
  *
- *   - The server batches shell output for `batchMs` (or until `batchMaxBytes`) into one binary frame.
+ *   - The server batches shell output for `batchMs` (or until `batchMaxBytes`) into one binary frame;
+ *     output after a quiet moment (an echoed keystroke) is sent at once.
  *   - The server counts bytes sent but not yet acknowledged (`unacked = sent - acked`). Above
  *     `highWaterBytes` it pauses the shell (the pty stops being read, so the program writing blocks);
  *     once acks bring it below `lowWaterBytes` it resumes. It also pauses while the socket's own
@@ -29,7 +30,7 @@
  *   stops its own shell.
  * ------------------------------------------------------------------------------------------- */
 export const flowControl = {
-  /** server: pty output is gathered this long into one frame. */
+  /** server: pty output is gathered this long into one frame (the first output after a quiet moment, such as a keystroke's echo, is sent at once). */
   batchMs: 3,
   /** server: a batch is sent early once it holds this many bytes. */
   batchMaxBytes: 64 * 1024,

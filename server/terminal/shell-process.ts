@@ -27,6 +27,7 @@ export class ShellProcess {
   private batchTimer?: NodeJS.Timeout;
   private recheckTimer?: NodeJS.Timeout;
   private acked = 0;
+  private lastFlush = 0;
   private paused = false;
   private socket?: WebSocket;
   private ending?: ShellExit;
@@ -76,7 +77,10 @@ export class ShellProcess {
   private output(data: Buffer): void {
     this.pending.push(data);
     this.pendingBytes += data.length;
-    if (this.pendingBytes >= flowControl.batchMaxBytes) this.flush();
+    const now = performance.now();
+    // The first output after a quiet moment (a keystroke's echo) goes out at once; output that keeps
+    // coming (a build log, `yes`) is gathered for batchMs into fewer, larger frames.
+    if (this.pendingBytes >= flowControl.batchMaxBytes || (!this.batchTimer && now - this.lastFlush >= flowControl.batchMs)) this.flush();
     else this.batchTimer ??= setTimeout(() => this.flush(), flowControl.batchMs);
   }
 
@@ -84,6 +88,7 @@ export class ShellProcess {
     clearTimeout(this.batchTimer);
     this.batchTimer = undefined;
     if (this.pendingBytes === 0) return;
+    this.lastFlush = performance.now();
     const chunk = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
     this.pending = [];
     this.pendingBytes = 0;
