@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import type { AppContext, SocketRoute } from './app.js';
 import type { LabStatus } from './labs.js';
-import { createJailsRoot, jailAvailable, jailHostUid, openShell } from '../sandbox/index.js';
+import { createJailsRoot, jailAvailable, jailHostUid, openShell, type Lab } from '../sandbox/index.js';
 import { messageOf } from './errors.js';
 import { closeCodes, terminalLimits, type ClientFrame, type LabStatusView, type ServerFrame } from '../shared/terminal-protocol.js';
 import { clampSize, parseClientFrame } from './terminal/frames.js';
@@ -65,7 +65,7 @@ export class TerminalManager {
   private readonly lastTouch = new Map<number, number>();
   private readonly resetting = new Set<number>();
   /** Each learner's kubeconfig as their shell edits it, for as long as their lab lives. */
-  private readonly live = new Map<number, string>();
+  private readonly live = new Map<number, { path: string; lab: string }>();
   private jailsRoot?: string;
   private readonly reaper: NodeJS.Timeout;
   private stopped = false;
@@ -96,7 +96,12 @@ export class TerminalManager {
    * Grading's kubeconfig checks read this instead of the lab's pristine learner kubeconfig.
    */
   liveKubeconfigOf(userId: number): string | undefined {
-    return this.live.get(userId);
+    return this.live.get(userId)?.path;
+  }
+
+  /** The lab the learner's live kubeconfig belongs to. */
+  liveLabOf(userId: number): string | undefined {
+    return this.live.get(userId)?.lab;
   }
 
   private runDirOf(userId: number): string {
@@ -235,7 +240,7 @@ export class TerminalManager {
       });
       const proc = new ShellProcess(shell, lab.name, size, log, (exit) => this.exited(userId, proc, exit));
       this.shells.set(userId, proc);
-      this.live.set(userId, shell.liveKubeconfig);
+      this.live.set(userId, { path: shell.liveKubeconfig, lab: lab.name });
       log.info('terminal started', { lab: lab.name, jailed: shell.jailed, pid: proc.pid });
       this.attachViewer(userId);
       return proc;
@@ -341,6 +346,17 @@ export function terminalsFor(ctx: AppContext): TerminalManager {
     managers.set(ctx, m);
   }
   return m;
+}
+
+/**
+ * The learner kubeconfig that grading's kubeconfig checks (and a context reset) should use for a
+ * learner: the copy their shell edits (`kubectl config set-context` in the terminal changes it),
+ * once they have had a shell in this lab; otherwise the lab's own. Read it as data only.
+ */
+export function learnerKubeconfigFor(ctx: AppContext, userId: number, lab: Pick<Lab, 'name' | 'kubeconfigs'>): string {
+  const m = terminalsFor(ctx);
+  const live = m.liveKubeconfigOf(userId);
+  return live && m.liveLabOf(userId) === lab.name ? live : lab.kubeconfigs.learner;
 }
 
 export function terminalRoute(ctx: AppContext): SocketRoute {

@@ -12,7 +12,7 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 import { terminalClient, type TerminalClient } from '../helpers/terminal-client.js';
 import { listeningAddresses } from '../helpers/listeners.js';
 import { databasePath } from '../../server/store.js';
-import { terminalsFor } from '../../server/terminal.js';
+import { learnerKubeconfigFor, terminalsFor } from '../../server/terminal.js';
 import { defaultJailLimits, jailHostUid, kubectl, packageRoot, type KwokProvider, type Lab } from '../../sandbox/index.js';
 import { sessionCookie } from '../../server/http/session.js';
 
@@ -135,6 +135,17 @@ describe('the jail holds', () => {
     expect(out).not.toContain('client-key-data');
     // Through its one door, the shell reaches its own lab only.
     expect(out).toContain('configmaps "only-in-lab-b" not found');
+  });
+
+  it("edits only its own copy of the kubeconfig; the lab's original, which the server uses, stays untouched", async () => {
+    const original = readFileSync(labA.kubeconfigs.learner, 'utf8');
+    const out = await sh(a, 'kubectl config set-context --current --namespace=team-a && kubectl config view --minify -o jsonpath="ns={.contexts[0].context.namespace}"; echo; kubectl get pods 2>&1 | head -1');
+    expect(out).toContain('ns=team-a');
+    expect(readFileSync(labA.kubeconfigs.learner, 'utf8')).toBe(original);
+    const live = learnerKubeconfigFor(srv.server.ctx, ids.a, labA);
+    expect(live).not.toBe(labA.kubeconfigs.learner);
+    expect(readFileSync(live, 'utf8')).toContain('namespace: team-a');
+    await sh(a, 'kubectl config set-context --current --namespace=default');
   });
 
   it('cannot see server processes in /proc', async () => {
