@@ -41,6 +41,14 @@ setupSplit(workspace, document.getElementById('divider')!, () => terminal?.fit()
 setupCodeBlocks(lessonPane, (cmd) => terminal?.run(cmd) ?? false);
 setupExercises(lessonPane);
 
+// Tab completes in the shell, so keyboard users leave the terminal with F6 (and come back the same way).
+document.addEventListener('keydown', (e) => {
+  if (e.key !== 'F6' || e.ctrlKey || e.altKey || e.metaKey) return;
+  e.preventDefault();
+  if (host.contains(document.activeElement)) lessonPane.focus();
+  else terminal?.focus();
+});
+
 // Progress: the lesson was opened; once its end has been seen, it counts as read.
 if (lessonId) {
   void api('POST', '/api/progress/visit', { lessonId }).catch(() => undefined);

@@ -1,6 +1,7 @@
 /**
  * Copy and paste in the terminal: Ctrl+Shift+C / Ctrl+Shift+V (Cmd+C / Cmd+V on a Mac), and
- * Ctrl+C copies when text is selected (otherwise it interrupts, as in any terminal).
+ * Ctrl+C copies when text is selected (otherwise it interrupts, as in any terminal). Tab belongs to
+ * the shell (completion); F6 leaves the terminal.
  */
 import type { Terminal } from '@xterm/xterm';
 
@@ -25,6 +26,8 @@ export async function copyText(text: string): Promise<boolean> {
 
 export function installClipboard(term: Terminal): void {
   term.attachCustomKeyEventHandler((e) => {
+    // F6 moves focus between the lesson and the terminal (the page handles it); the shell never sees it.
+    if (e.key === 'F6') return false;
     if (e.type !== 'keydown') return true;
     const mod = e.ctrlKey || e.metaKey;
     if (mod && e.code === 'KeyC' && (e.shiftKey || e.metaKey || term.hasSelection())) {

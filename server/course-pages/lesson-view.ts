@@ -45,13 +45,14 @@ export function lessonView(o: LessonViewInput): Html {
   <div class="divider" id="divider" role="separator" tabindex="0" aria-orientation="vertical" aria-controls="lesson" aria-label="Resize lesson and terminal" aria-valuenow="50"></div>
   <section class="terminal-pane" id="terminal" aria-label="Terminal">
     <div class="terminal-bar">
-      <span class="title">Terminal</span>
+      <span class="title" title="F6 moves between the lesson and the terminal">Terminal</span>
       <span class="conn-state" data-kind="connecting" aria-live="polite">Connecting…</span>
       <span class="spacer"></span>
       <button type="button" class="btn btn-quiet btn-small" id="restart-shell" title="End everything running in the shell and start a new one. Your lab and its objects stay.">Restart shell</button>
       <form class="terminal-search" role="search"><label class="sr-only" for="terminal-search">Search the terminal</label><input id="terminal-search" type="search" placeholder="Search" title="Search the scrollback (Ctrl+Shift+F)" autocomplete="off"></form>
     </div>
-    <div class="terminal-host" id="terminal-host"></div>
+    <p class="sr-only" id="terminal-help">Tab completes commands in the shell. Press F6 to move between the lesson and the terminal. Ctrl+Shift+C copies, Ctrl+Shift+V pastes.</p>
+    <div class="terminal-host" id="terminal-host" aria-describedby="terminal-help"></div>
     <div class="terminal-overlay"></div>
   </section>
 </div>

@@ -78,6 +78,7 @@ describe('the lesson page', () => {
       if (block) el.scrollTop = Math.max(0, (block as HTMLElement).offsetTop - 360);
     });
     await page.waitForTimeout(1700); // the Run button's "Sent" has faded
+    await page.waitForFunction(() => document.getElementById('toast')?.hidden !== false, null, { timeout: 10_000 });
     await page.screenshot({ path: join(packageRoot, 'docs', 'screenshot.png') });
   });
 
@@ -150,6 +151,12 @@ describe('the lesson page', () => {
     await run.focus();
     expect(await run.evaluate((el) => getComputedStyle(el).outlineStyle)).not.toBe('none');
     await page.waitForFunction(() => document.querySelector<HTMLElement>('.conn-state')?.dataset.kind === 'open', null, { timeout: 30_000 });
+    // Tab completes in the shell; F6 leaves the terminal for the lesson and comes back.
+    await page.locator('#terminal-host .xterm-helper-textarea').focus();
+    await page.keyboard.press('F6');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('lesson');
+    await page.keyboard.press('F6');
+    expect(await page.evaluate(() => document.getElementById('terminal-host')!.contains(document.activeElement))).toBe(true);
   });
 
   it.skipIf(!exercise)('checks an exercise: red with messages before, green after the work is done', async () => {
