@@ -12,11 +12,12 @@
  * `jailed: false` runs a plain shell with the same minimal environment, for development on a
  * machine without bubblewrap only: it has the server's user, files and network.
  */
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ApiGate } from './jail/gate.js';
-import { bwrapArgs, usrLinkArgs } from './jail/bwrap.js';
+import { bwrapArgs, jailToolsDir, usrLinkArgs } from './jail/bwrap.js';
+import { kubectlPath } from './binaries.js';
 import { endpointOf, groupFile, hostsFile, jailUser, passwdFile, rewriteKubeconfig } from './jail/files.js';
 import { defaultJailLimits, initScript, learnerBashrc, type JailLimits } from './jail/init.js';
 import { SandboxError, type Availability } from './provider.js';
@@ -73,14 +74,16 @@ export function jailHostUid(learnerId: number): number | undefined {
   return process.getuid?.() === 0 ? jailHostUidBase + learnerId : undefined;
 }
 
-const hostPath = '/usr/local/bin:/usr/bin:/bin';
+const hostPath = `${jailToolsDir}:/usr/local/bin:/usr/bin:/bin`;
 
-function shellEnv(o: { home: string; kubeconfig: string; term: string }): Record<string, string> {
+function shellEnv(o: { home: string; kubeconfig: string; term: string; jailed: boolean }): Record<string, string> {
+  const kubectlDir = dirname(kubectlPath());
   return {
     HOME: o.home,
     USER: jailUser.name,
     SHELL: '/bin/bash',
-    PATH: hostPath,
+    // Unjailed (development only), the labs' kubectl is used where it lies.
+    PATH: o.jailed || !kubectlDir.startsWith('/') ? hostPath : `${kubectlDir}:${hostPath}`,
     TERM: o.term,
     COLORTERM: 'truecolor',
     LANG: 'C.UTF-8',
@@ -111,7 +114,7 @@ export async function openShell(spec: ShellSpec): Promise<LearnerShell> {
     return {
       jailed: false,
       // Not a login shell: the host's /etc/profile would change PATH and the prompt.
-      command: { file: '/bin/bash', args: ['--noprofile', '--rcfile', join(home, '.bashrc'), '-i'], env: shellEnv({ home, kubeconfig, term }), cwd: home },
+      command: { file: '/bin/bash', args: ['--noprofile', '--rcfile', join(home, '.bashrc'), '-i'], env: shellEnv({ home, kubeconfig, term, jailed: false }), cwd: home },
       liveKubeconfig: kubeconfig,
       close: async () => {},
     };
@@ -134,7 +137,7 @@ export async function openShell(spec: ShellSpec): Promise<LearnerShell> {
     runDir: spec.runDir,
     hostname: spec.hostname,
     limits,
-    env: shellEnv({ home: jailUser.home, kubeconfig: `${jailUser.home}/.kube/config`, term }),
+    env: shellEnv({ home: jailUser.home, kubeconfig: `${jailUser.home}/.kube/config`, term, jailed: true }),
     init: initScript(limits),
   });
   const command: ShellCommand = owner
@@ -183,7 +186,23 @@ export function createJailsRoot(): string {
   const root = mkdtempSync(join(base, base === tmpdir() ? 'kubelab-jails-' : 'jails-'));
   // Jails (another uid) must traverse it to their own folder; they cannot list it.
   if (process.getuid?.() === 0) chmodSync(root, 0o711);
+  shareKubectl(root);
   return root;
+}
+
+/**
+ * The kubectl that matches the labs' control plane usually lives in root's cache, which a jail's
+ * uid cannot read; a copy beside the jails is bound into each shell as /opt/kubelab/bin/kubectl
+ * (first on PATH). Hosts without a packaged kubectl (Debian has none) rely on it.
+ */
+function shareKubectl(root: string): void {
+  const source = kubectlPath();
+  if (!source.startsWith('/') || !existsSync(source)) return;
+  const dir = join(root, 'bin');
+  mkdirSync(dir, { mode: 0o755 });
+  chmodSync(dir, 0o755);
+  copyFileSync(source, join(dir, 'kubectl'));
+  chmodSync(join(dir, 'kubectl'), 0o755);
 }
 
 let availability: Promise<Availability> | undefined;

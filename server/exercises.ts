@@ -18,7 +18,8 @@ import type { AppContext, RouteModule, SocketRoute } from './app.js';
 import { courseOf } from './course-cache.js';
 import type { Exercise } from './course.js';
 import { HttpError, messageOf } from './errors.js';
-import { gradeExercise, targetOf, type ExerciseResult } from './grading.js';
+import { gradeExercise, targetOf, type ExerciseResult, type GradingTarget } from './grading.js';
+import { learnerKubeconfigFor } from './terminal.js';
 import { cleanupExercise, setupExercise } from './grading/lifecycle.js';
 import { LiveFeedback } from './grading/live.js';
 import { requireSession, type Session } from './http/session.js';
@@ -30,6 +31,14 @@ function exerciseOf(ctx: AppContext, id: string | undefined): Exercise {
   const ex = id && idPattern.test(id) ? courseOf(ctx).exercises.get(id) : undefined;
   if (!ex) throw new HttpError(404, `There is no exercise ${JSON.stringify(id ?? '')}.`);
   return ex;
+}
+
+/**
+ * What grading reads for one learner: the lab's grader credential, and as the learner's kubeconfig
+ * the copy their shell edits (`kubectl config set-context` in the terminal), never the original.
+ */
+export function learnerTarget(ctx: AppContext, userId: number, lab: Lab): GradingTarget {
+  return { ...targetOf(lab), learner: learnerKubeconfigFor(ctx, userId, lab) };
 }
 
 export function attemptChecks(r: ExerciseResult) {
@@ -100,7 +109,7 @@ export const exerciseRoutes: RouteModule = (app, ctx) => {
     const session = requireSession(req);
     const ex = exerciseOf(ctx, req.params.id);
     const lab = await ctx.labs.labFor(session.user.id);
-    const result = await gradeExercise(ex, targetOf(lab));
+    const result = await gradeExercise(ex, learnerTarget(ctx, session.user.id, lab));
     ctx.store.attempts.record({ userId: session.user.id, exerciseId: ex.id, labName: lab.name, trigger: 'check', checks: attemptChecks(result) });
     liveState.set(`${session.user.id}:${ex.id}`, result.passed);
     restoreAfterPass(ctx, session.user.id, ex, lab, result);
@@ -158,7 +167,7 @@ export function feedbackSocket(ctx: AppContext): SocketRoute {
         created.starting = (async () => {
           const lab = await ctx.labs.labFor(userId);
           if (created.sockets.size === 0) return;
-          created.live = new LiveFeedback(ex, targetOf(lab), publish(userId, ex, lab, key), { log: ctx.log });
+          created.live = new LiveFeedback(ex, learnerTarget(ctx, userId, lab), publish(userId, ex, lab, key), { log: ctx.log });
           await created.live.start();
         })().catch((err) => {
           for (const s of created.sockets) {

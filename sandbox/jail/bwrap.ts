@@ -1,7 +1,11 @@
 /** The bubblewrap command line of a learner's jail. */
 import { existsSync, lstatSync, readlinkSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { jailUser } from './files.js';
 import { jailRunDir, type JailLimits } from './init.js';
+
+/** Where the shared kubectl copy (see createJailsRoot) appears inside a jail; first on PATH. */
+export const jailToolsDir = '/opt/kubelab/bin';
 
 /** Top-level folders that are symlinks into /usr on merged-/usr systems (or real folders elsewhere). */
 const usrLinks = ['bin', 'sbin', 'lib', 'lib32', 'lib64', 'libx32'];
@@ -63,6 +67,8 @@ export function bwrapArgs(spec: BwrapSpec): string[] {
     // The learner's own kubeconfig, writable (kubectl config set-context); the grader reads it as data.
     '--bind', `${spec.runDir}/kubeconfig`, `${jailUser.home}/.kube/config`,
     '--ro-bind', `${spec.runDir}/bashrc`, `${jailRunDir}/bashrc`,
+    // kubectl of the labs' own version, copied beside the jails (absent when kubectl came from PATH).
+    '--ro-bind-try', `${dirname(spec.runDir)}/bin/kubectl`, `${jailToolsDir}/kubectl`,
     '--ro-bind', `${spec.runDir}/api.sock`, `${jailRunDir}/api.sock`,
     '--remount-ro', '/',
     '--chdir', jailUser.home,

@@ -10,6 +10,7 @@ import type { AppContext } from '../app.js';
 import { checkQuizAnswer } from '../course.js';
 import { courseOf } from '../course-cache.js';
 import { gradeExercise, targetOf, watchedCollections } from '../grading.js';
+import { learnerTarget } from '../exercises.js';
 import { fillVariables } from '../grading/target.js';
 import type { ExamItem, ItemResult, SittingRecord } from '../store/exams.js';
 import { messageOf } from '../errors.js';
@@ -113,7 +114,7 @@ async function gradeItem(
     const detail: ExerciseItemDetail = { kind: 'exercise', exerciseId: item.exerciseId, checks: [], error };
     return { itemKey: item.key, points: 0, maxPoints: item.points, detail, attemptId: null };
   }
-  const r = await gradeExercise(ex, targetOf(lab));
+  const r = await gradeExercise(ex, learnerTarget(ctx, sitting.userId, lab));
   // Hints stay out of exam results: the candidate sees what was wrong, not how to fix it.
   const checks = r.checks.map((c) => ({ title: c.title, passed: c.passed, message: c.message, points: c.points, maxPoints: c.maxPoints }));
   const attemptId = ctx.store.attempts.record({ userId: sitting.userId, exerciseId: ex.id, labName: lab.name, trigger: 'exam', checks });

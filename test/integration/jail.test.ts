@@ -13,7 +13,7 @@ import { terminalClient, type TerminalClient } from '../helpers/terminal-client.
 import { listeningAddresses } from '../helpers/listeners.js';
 import { databasePath } from '../../server/store.js';
 import { learnerKubeconfigFor, terminalsFor } from '../../server/terminal.js';
-import { defaultJailLimits, jailHostUid, kubectl, packageRoot, type KwokProvider, type Lab } from '../../sandbox/index.js';
+import { defaultJailLimits, jailHostUid, kubectl, packageRoot, pinnedVersions, type KwokProvider, type Lab } from '../../sandbox/index.js';
 import { sessionCookie } from '../../server/http/session.js';
 
 const fakeSecret = `fake-cloud-secret-${Math.random().toString(36).slice(2)}`;
@@ -116,6 +116,12 @@ describe('the jail holds', () => {
     expect(out).toContain('node/kwok-worker-2');
     for (const t of ['bash', 'kubectl', 'vim', 'nano', 'less', 'jq', 'curl']) expect(out).toContain(`has ${t}`);
     expect(out).toMatch(/^learner$/m);
+  });
+
+  it("runs the labs' own kubectl (shared into the jail), not whatever the host may have", async () => {
+    const out = await sh(a, 'command -v kubectl; kubectl version --client 2>/dev/null | head -1');
+    expect(out).toContain('/opt/kubelab/bin/kubectl');
+    expect(out).toContain(`Client Version: ${pinnedVersions().kubernetes}`);
   });
 
   it('refuses to read the server database file', async () => {
