@@ -3,7 +3,7 @@ import { relative, resolve } from 'node:path';
 import { configFlags, configInput, type Command } from './common.js';
 import { loadConfig, type Config } from '../config.js';
 import { UserError } from '../errors.js';
-import { providerFor } from '../providers.js';
+import { chooseProvider } from '../providers.js';
 import { loadCourse, type Exercise } from '../course.js';
 import { gradeExercise, targetOf, type ExerciseResult, type GradingTarget } from '../grading.js';
 import { targetFromKubeconfig } from '../grading/cli-target.js';
@@ -24,7 +24,7 @@ function exerciseById(config: Config, id: string): Exercise {
 async function labByName(config: Config, values: Record<string, unknown>): Promise<{ lab: Lab; provider: ClusterProvider }> {
   const name = values.lab;
   if (typeof name !== 'string') throw new UserError('--lab NAME is required', 'See `kubelab lab list` for the labs there are.');
-  const provider = providerFor(config, (values.provider as string | undefined) ?? config.provider);
+  const { provider } = await chooseProvider(config, (values.provider as string | undefined) ?? config.provider);
   return { lab: await provider.open({ name, provider: provider.name }), provider };
 }
 
