@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import pty from 'node-pty';
 import { WebSocket, type RawData } from 'ws';
 import { flowControl } from '../../shared/terminal-protocol.js';
-import { packageRoot } from '../../sandbox/index.js';
+import { KwokProvider, packageRoot } from '../../sandbox/index.js';
 import { defaultConfig } from '../../server/config.js';
 
 const rttSamples = 300;
@@ -204,6 +204,9 @@ async function main(): Promise<void> {
   } finally {
     server.child.kill('SIGTERM');
     await new Promise((r) => server.child.once('exit', r));
+    // A stopped server keeps its labs for the next start to adopt; the bench's lab goes with its data dir.
+    const labs = new KwokProvider({ workDir: join(dataDir, 'kwok'), cacheDir: defaultConfig().cacheDir });
+    for (const lab of await labs.list()) await labs.delete(lab);
     rmSync(dataDir, { recursive: true, force: true });
   }
 
