@@ -83,3 +83,16 @@ export function lastLines(output: string, n = 2): string {
       .join(' ') || 'no output'
   );
 }
+
+/**
+ * What a provider that runs clusters in containers (kind, minikube) needs: its own tool, a working
+ * container engine, and openssl for the lab credentials; every missing piece is named at once.
+ */
+export async function containerClusterAvailability(tool: 'kind' | 'minikube', toolPath: string | undefined, engine: ContainerEngine): Promise<Availability> {
+  const missing: string[] = [];
+  if (!toolPath) missing.push(`${tool} is not installed. ${installHints[tool]}`);
+  const engineState = await containerEngineAvailability(engine);
+  if (!engineState.ok) missing.push(engineState.reason!);
+  if (!findExecutable('openssl')) missing.push(`openssl is not installed (needed to issue lab credentials). ${installHints.openssl}`);
+  return missing.length ? { ok: false, reason: missing.join(' Also: ') } : { ok: true };
+}

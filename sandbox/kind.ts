@@ -17,7 +17,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { clusterOf, labelledWorkers, waitComponent, waitNodesReady } from './cluster.js';
-import { containerEngine, containerEngineAvailability, findExecutable, installHints, lastLines, type ContainerEngine } from './host.js';
+import { containerClusterAvailability, containerEngine, findExecutable, installHints, lastLines, type ContainerEngine } from './host.js';
 import { identityRbac, writeCertIdentities } from './identities.js';
 import { caPaths, clusterName, componentMoveArgs, controlPlaneNode, createArgs, deleteArgs, kindConfig, kindEnv, listArgs, parseClusters, readNodeFileArgs } from './kind/commands.js';
 import { labVariables } from './kwok.js';
@@ -68,13 +68,8 @@ export class KindProvider implements ClusterProvider {
     return kindEnv(this.engine, process.env);
   }
 
-  async available(): Promise<Availability> {
-    const missing: string[] = [];
-    if (!this.kind()) missing.push(`kind is not installed. ${installHints.kind}`);
-    const engine = await containerEngineAvailability(this.engine);
-    if (!engine.ok) missing.push(engine.reason!);
-    if (!findExecutable('openssl')) missing.push(`openssl is not installed (needed to issue lab credentials). ${installHints.openssl}`);
-    return missing.length ? { ok: false, reason: missing.join(' Also: ') } : { ok: true };
+  available(): Promise<Availability> {
+    return containerClusterAvailability('kind', this.kind(), this.engine);
   }
 
   async create(spec: LabSpec, progress: Progress = () => {}): Promise<Lab> {

@@ -13,7 +13,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { clusterOf, labelledWorkers, waitComponent, waitNodesReady } from './cluster.js';
-import { containerEngine, containerEngineAvailability, findExecutable, installHints, lastLines, type ContainerEngine } from './host.js';
+import { containerClusterAvailability, containerEngine, findExecutable, installHints, lastLines, type ContainerEngine } from './host.js';
 import { identityRbacFor, writeCertIdentities } from './identities.js';
 import { labVariables } from './kwok.js';
 import { LabFolders, tempPki } from './labdir.js';
@@ -83,13 +83,8 @@ export class MinikubeProvider implements ClusterProvider {
     return run(this.minikube()!, args, { env: minikubeEnv(process.env, this.adminPath(lab)), timeoutMs });
   }
 
-  async available(): Promise<Availability> {
-    const missing: string[] = [];
-    if (!this.minikube()) missing.push(`minikube is not installed. ${installHints.minikube}`);
-    const engine = await containerEngineAvailability(this.engine);
-    if (!engine.ok) missing.push(engine.reason!);
-    if (!findExecutable('openssl')) missing.push(`openssl is not installed (needed to issue lab credentials). ${installHints.openssl}`);
-    return missing.length ? { ok: false, reason: missing.join(' Also: ') } : { ok: true };
+  available(): Promise<Availability> {
+    return containerClusterAvailability('minikube', this.minikube(), this.engine);
   }
 
   async create(spec: LabSpec, progress: Progress = () => {}): Promise<Lab> {

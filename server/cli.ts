@@ -15,8 +15,8 @@ import { doctorCommand } from './cli/doctor.js';
 export const commands: Command[] = [serveCommand, setupCommand, ...labCommands, ...exerciseCommands, ...userCommands, doctorCommand];
 
 function usage(): string {
-  const width = Math.max(...commands.map((c) => c.usage.length));
-  return ['Usage: kubelab <command> [options]', '', ...commands.map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`)].join('\n');
+  // Each command on its own line with its summary indented below: usages vary too much in length for columns.
+  return ['Usage: kubelab <command> [options]', '', ...commands.flatMap((c) => [`  ${c.usage}`, `      ${c.summary}`])].join('\n');
 }
 
 export async function main(argv: string[]): Promise<number> {

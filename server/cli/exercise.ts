@@ -28,53 +28,28 @@ async function labByName(config: Config, values: Record<string, unknown>): Promi
   return { lab: await provider.open({ name, provider: provider.name }), provider };
 }
 
-const setup: Command = {
-  path: ['exercise', 'setup'],
-  summary: "Prepare a lab for an exercise (the exercise's setup, with the admin credential)",
-  usage: 'exercise setup <id> --lab NAME',
-  options: { ...configFlags, lab: { type: 'string' } },
-  positionals: [1, 1],
-  async run({ values, positionals }) {
-    const config = loadConfig(configInput(values) as never);
-    const ex = exerciseById(config, positionals[0]!);
-    const { lab, provider } = await labByName(config, values);
-    await setupExercise(ex, lab, provider);
-    console.log(`exercise ${ex.id} is set up in lab ${lab.name}`);
-    return 0;
-  },
-};
+/** `kubelab exercise <verb> <id> --lab NAME`: one lifecycle step of an exercise, run against a named lab. */
+function labStep(verb: string, summary: string, step: (ex: Exercise, lab: Lab, provider: ClusterProvider) => Promise<void>, done: string): Command {
+  return {
+    path: ['exercise', verb],
+    summary,
+    usage: `exercise ${verb} <id> --lab NAME`,
+    options: { ...configFlags, lab: { type: 'string' } },
+    positionals: [1, 1],
+    async run({ values, positionals }) {
+      const config = loadConfig(configInput(values) as never);
+      const ex = exerciseById(config, positionals[0]!);
+      const { lab, provider } = await labByName(config, values);
+      await step(ex, lab, provider);
+      console.log(done.replace('{id}', ex.id).replace('{lab}', lab.name));
+      return 0;
+    },
+  };
+}
 
-const solve: Command = {
-  path: ['exercise', 'solve'],
-  summary: "Run an exercise's reference solution in a lab, with the learner credential",
-  usage: 'exercise solve <id> --lab NAME',
-  options: { ...configFlags, lab: { type: 'string' } },
-  positionals: [1, 1],
-  async run({ values, positionals }) {
-    const config = loadConfig(configInput(values) as never);
-    const ex = exerciseById(config, positionals[0]!);
-    const { lab } = await labByName(config, values);
-    await solveExercise(ex, lab);
-    console.log(`reference solution of ${ex.id} ran in lab ${lab.name}`);
-    return 0;
-  },
-};
-
-const cleanup: Command = {
-  path: ['exercise', 'cleanup'],
-  summary: "Run an exercise's cleanup and restart any control-plane component it stopped",
-  usage: 'exercise cleanup <id> --lab NAME',
-  options: { ...configFlags, lab: { type: 'string' } },
-  positionals: [1, 1],
-  async run({ values, positionals }) {
-    const config = loadConfig(configInput(values) as never);
-    const ex = exerciseById(config, positionals[0]!);
-    const { lab, provider } = await labByName(config, values);
-    await cleanupExercise(ex, lab, provider);
-    console.log(`exercise ${ex.id} is cleaned up in lab ${lab.name}`);
-    return 0;
-  },
-};
+const setup = labStep('setup', "Prepare a lab for an exercise (the exercise's setup, with the admin credential)", setupExercise, 'exercise {id} is set up in lab {lab}');
+const solve = labStep('solve', "Run an exercise's reference solution in a lab, with the learner credential", (ex, lab) => solveExercise(ex, lab), 'reference solution of {id} ran in lab {lab}');
+const cleanup = labStep('cleanup', "Run an exercise's cleanup and restart any control-plane component it stopped", cleanupExercise, 'exercise {id} is cleaned up in lab {lab}');
 
 function printResult(r: ExerciseResult): void {
   for (const c of r.checks) {
