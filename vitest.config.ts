@@ -9,7 +9,9 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 300_000,
     hookTimeout: 300_000,
-    reporters: ['default'],
+    // json: CI prints the totals from it as one plain line.
+    reporters: ['default', 'json'],
+    outputFile: { json: 'test-results.json' },
     pool: 'forks',
   },
 });
