@@ -13,7 +13,7 @@ import { locateBinaries } from './binaries.js';
 import { componentRunning, setComponentRunning } from './kwok/components.js';
 import { graderUser, identityRbac, issueClientCert, learnerUser, writeKubeconfig } from './identities.js';
 import { freePorts, portTaken } from './kwok/ports.js';
-import { processesMentioning, residentBytes, sleep, terminate } from './kwok/processes.js';
+import { processesMentioning, residentBytes, terminate } from './kwok/processes.js';
 import {
   SandboxError,
   validateLabSpec,
@@ -224,11 +224,6 @@ export class KwokProvider implements ClusterProvider {
     const dir = this.clusterDir(ref.name);
     if (!existsSync(dir)) throw new SandboxError(`no kwok lab named ${ref.name}`);
     await setComponentRunning(dir, component, running);
-    if (running) {
-      // Wait until the component answers its health endpoint through the API server's view of it.
-      const deadline = Date.now() + 30_000;
-      while (Date.now() < deadline && !componentRunning(dir, component)) await sleep(200);
-    }
   }
 
   componentRunning(ref: LabRef, component: ControlPlaneComponent): boolean {
