@@ -70,6 +70,9 @@ export function mountTerminal(host: HTMLElement, opts: TerminalOptions = {}): Te
   };
   safeFit();
 
+  let lastWarning: string | undefined;
+  let lastParked: string | undefined;
+  let lastRestoring = false;
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/terminal`;
   const connection = new TerminalConnection(url, () => ({ cols: term.cols, rows: term.rows }), {
     hello(_frame, fresh) {
@@ -78,7 +81,22 @@ export function mountTerminal(host: HTMLElement, opts: TerminalOptions = {}): Te
     output(data, rendered) {
       term.write(data, rendered);
     },
-    lab: (s) => opts.onLab?.(s),
+    lab: (s) => {
+      // A lab over one of the server's limits: said where the learner is typing, once per new warning.
+      const warning = s.state === 'ready' ? s.warning : undefined;
+      if (warning && warning !== lastWarning) term.write(`\r\n\x1b[1;33m[kubelab] ${warning}\x1b[0m\r\n`);
+      lastWarning = warning;
+      // A parked lab starting again: kubectl waits for it a few seconds, so say why.
+      const parked = s.state === 'ready' ? s.parked : undefined;
+      if (parked === 'waking' && lastParked !== 'waking') term.write('\r\n\x1b[2m[kubelab] Your lab was paused while unused; starting it again…\x1b[0m\r\n');
+      if (!parked && lastParked === 'waking') term.write('\x1b[2m[kubelab] Your lab is back, as you left it.\x1b[0m\r\n');
+      lastParked = parked;
+      const restoring = s.state === 'ready' && !!s.restoring;
+      if (restoring && !lastRestoring) term.write('\r\n\x1b[2m[kubelab] Resetting your lab to its starting state; kubectl waits a few seconds…\x1b[0m\r\n');
+      if (!restoring && lastRestoring && s.state === 'ready') term.write('\x1b[2m[kubelab] Your lab is back at its starting state (objects and contexts you made are gone).\x1b[0m\r\n');
+      lastRestoring = restoring;
+      opts.onLab?.(s);
+    },
     error: (m, h) => opts.onError?.(m, h),
     state: (s) => opts.onState?.(s),
   });

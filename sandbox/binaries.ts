@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { packageRoot } from './paths.js';
 import { SandboxError } from './provider.js';
 
-export const binaryNames = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubectl', 'kwok', 'kwokctl'] as const;
+export const binaryNames = ['etcd', 'etcdctl', 'etcdutl', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubectl', 'kwok', 'kwokctl', 'metrics-server'] as const;
 export type BinaryName = (typeof binaryNames)[number];
 
 /** The folder with obtain.sh and versions.env. */
@@ -19,6 +19,7 @@ export interface PinnedVersions {
   kubernetes: string;
   etcd: string;
   kwok: string;
+  metricsServer: string;
 }
 
 export function pinnedVersions(): PinnedVersions {
@@ -28,7 +29,7 @@ export function pinnedVersions(): PinnedVersions {
       .filter((l) => /^[A-Z0-9_]+=/.test(l))
       .map((l) => l.split('=', 2) as [string, string]),
   );
-  return { kubernetes: env.K8S_VERSION!, etcd: env.ETCD_VERSION!, kwok: env.KWOK_VERSION! };
+  return { kubernetes: env.K8S_VERSION!, etcd: env.ETCD_VERSION!, kwok: env.KWOK_VERSION!, metricsServer: env.METRICS_SERVER_VERSION! };
 }
 
 /** The cache folder of the pinned versions (what obtain.sh fills). */
@@ -69,7 +70,7 @@ export function obtainBinaries(cacheDir: string, onLine: (line: string) => void 
     child.on('close', (code) => {
       if (partial) onLine(partial);
       if (code === 0) resolve(out.trim().split('\n').pop() ?? binDir(cacheDir));
-      else reject(new SandboxError('the cluster binaries could not be obtained (see the lines above)', 'Install Go 1.24+ or put the binaries on PATH, then run `kubelab setup` again.'));
+      else reject(new SandboxError('the cluster binaries could not be obtained (see the lines above)', 'Install Go 1.26+ or put the binaries on PATH, then run `kubelab setup` again.'));
     });
   });
 }

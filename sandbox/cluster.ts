@@ -1,31 +1,9 @@
 /**
- * What every provider does the same way to a running cluster through kubectl: read a kubeconfig's
- * server and CA, find the worker nodes by their kubelab.io/worker label, wait for nodes, and watch a
+ * What every provider does the same way to a running cluster through kubectl: find the worker nodes by their kubelab.io/worker label, wait for nodes, and watch a
  * static control-plane pod come and go.
  */
-import { parse } from 'yaml';
 import { SandboxError, type ControlPlaneComponent } from './provider.js';
 import { kubectl } from './run.js';
-
-interface KubeconfigDoc {
-  'current-context'?: string;
-  contexts?: { name: string; context: { cluster: string; user?: string; namespace?: string } }[];
-  clusters?: { name: string; cluster: { server: string; 'certificate-authority-data'?: string; 'insecure-skip-tls-verify'?: boolean } }[];
-}
-
-/** The server URL and CA (PEM) of a kubeconfig's current context. */
-export function clusterOf(kubeconfigYaml: string): { server: string; caPem?: string; insecure: boolean } {
-  const doc = parse(kubeconfigYaml) as KubeconfigDoc;
-  const ctx = doc.contexts?.find((c) => c.name === doc['current-context']) ?? doc.contexts?.[0];
-  const cluster = doc.clusters?.find((c) => c.name === ctx?.context.cluster) ?? doc.clusters?.[0];
-  if (!cluster?.cluster.server) throw new SandboxError('the kubeconfig names no cluster server');
-  const ca = cluster.cluster['certificate-authority-data'];
-  return {
-    server: cluster.cluster.server,
-    caPem: ca ? Buffer.from(ca, 'base64').toString('utf8') : undefined,
-    insecure: cluster.cluster['insecure-skip-tls-verify'] === true,
-  };
-}
 
 export const workerLabel = 'kubelab.io/worker';
 

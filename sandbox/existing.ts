@@ -17,8 +17,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
-import { clusterOf, labelledWorkers } from './cluster.js';
+import { labelledWorkers } from './cluster.js';
+import { clusterOf, tokenOf, withNamespace } from './kubeconfig.js';
 import {
   defaultQuota,
   graderAccount,
@@ -47,7 +47,7 @@ import {
   type Lab,
   type LabRef,
   type LabSpec,
-  type Progress,
+  type OnCreationStep,
 } from './provider.js';
 import { kubectl } from './run.js';
 
@@ -125,7 +125,7 @@ export class ExistingProvider implements ClusterProvider {
     return { ok: true };
   }
 
-  async create(spec: LabSpec, progress: Progress = () => {}): Promise<Lab> {
+  async create(spec: LabSpec, progress: OnCreationStep = () => {}): Promise<Lab> {
     validateLabSpec(spec);
     const step = (i: number) => progress({ step: creationSteps[i]!, done: i, total: creationSteps.length });
     step(0);
@@ -140,14 +140,14 @@ export class ExistingProvider implements ClusterProvider {
       // The admin kubeconfig: self-contained (certificates inline) and defaulting to the lab namespace.
       const admin = join(dir, 'admin.kubeconfig');
       const flat = await kubectl(instructor, ['config', 'view', '--raw', '--flatten', '--minify']);
-      writeFileSync(admin, withNamespace(flat, ns), { mode: 0o600 });
+      writeFileSync(admin, await withNamespace(flat, ns), { mode: 0o600 });
 
       step(1);
       await kubectl(admin, ['apply', '-f', '-'], { input: toYaml(sharedManifests()) });
       await kubectl(admin, ['apply', '-f', '-'], { input: toYaml(labManifests(spec.name, this.instance, { ...defaultQuota, ...this.opts.quota })) });
 
       step(2);
-      const { server, caPem, insecure } = clusterOf(flat);
+      const { server, caPem, insecure } = await clusterOf(flat);
       const kubeconfigs = await this.writeTokens(spec.name, dir, { server, caPem, insecure });
 
       step(3);
@@ -208,10 +208,10 @@ export class ExistingProvider implements ClusterProvider {
     if (!(await kubectl(lab.kubeconfigs.admin, ['get', 'namespace', ns, '--ignore-not-found', '-o', 'name'])).trim()) {
       throw new SandboxError(`the namespace ${ns} of lab ${ref.name} is gone from the cluster`);
     }
-    const token = (parse(readFileSync(lab.kubeconfigs.learner, 'utf8')) as { users: { user: { token?: string } }[] }).users[0]?.user.token ?? '';
+    const token = await tokenOf(readFileSync(lab.kubeconfigs.learner, 'utf8'));
     const expires = tokenExpiry(token);
     if (expires !== undefined && expires - Date.now() < 24 * 3600_000) {
-      await this.writeTokens(ref.name, this.folders.dir(ref.name), { server: lab.server, ...caOf(lab.kubeconfigs.admin) });
+      await this.writeTokens(ref.name, this.folders.dir(ref.name), { server: lab.server, ...(await caOf(lab.kubeconfigs.admin)) });
     }
     return lab;
   }
@@ -236,14 +236,7 @@ export class ExistingProvider implements ClusterProvider {
   }
 }
 
-/** Sets the namespace of every context of a kubeconfig (so objects without one land in the lab). */
-function withNamespace(kubeconfigYaml: string, namespace: string): string {
-  const doc = parse(kubeconfigYaml) as { contexts?: { context: { namespace?: string } }[] };
-  for (const c of doc.contexts ?? []) c.context.namespace = namespace;
-  return stringify(doc);
-}
-
-function caOf(kubeconfig: string): { caPem?: string; insecure: boolean } {
-  const { caPem, insecure } = clusterOf(readFileSync(kubeconfig, 'utf8'));
+async function caOf(kubeconfig: string): Promise<{ caPem?: string; insecure: boolean }> {
+  const { caPem, insecure } = await clusterOf(readFileSync(kubeconfig, 'utf8'));
   return { caPem, insecure };
 }

@@ -43,7 +43,7 @@ export function containerEngine(): ContainerEngine {
 export const installHints = {
   docker: 'Install Docker Engine (https://docs.docker.com/engine/install/), or Podman (apt-get install podman) with KIND_EXPERIMENTAL_PROVIDER=podman.',
   podman: 'Install Podman: apt-get install podman.',
-  kind: 'Install kind: go install sigs.k8s.io/kind@v0.29.0, or download https://kind.sigs.k8s.io/dl/v0.29.0/kind-linux-amd64 to /usr/local/bin/kind and chmod +x it.',
+  kind: 'Run `kubelab setup --provider kind`: it builds kind from the Go module proxy into the cache.',
   minikube: 'Install minikube: curl -LO https://storage.googleapis.com/minikube/releases/latest/minikube-linux-amd64 && sudo install minikube-linux-amd64 /usr/local/bin/minikube',
   openssl: 'Install it: apt-get install openssl',
 } as const;
@@ -52,7 +52,7 @@ export const installHints = {
 export function explainEngineFailure(engine: ContainerEngine, output: string): string {
   const first = output.trim().split('\n').find((l) => l.trim()) ?? '';
   if (engine === 'docker' && /cannot connect to the docker daemon|is the docker daemon running|docker\.sock: connect: no such file/i.test(output)) {
-    return `the docker CLI is installed but no Docker daemon is running (${first.trim()}). Start it: sudo systemctl start docker (or start Docker Desktop).`;
+    return `the docker CLI is installed but no Docker daemon is running (${first.trim()}). Start it: sudo systemctl start docker, or \`sudo kubelab setup --provider kind\` (starts dockerd without systemd), or start Docker Desktop.`;
   }
   if (/permission denied/i.test(output)) {
     return `${engine} refused access (${first.trim()}). Add your user to the ${engine} group (sudo usermod -aG ${engine} $USER, then log in again) or run kubelab as a user that may use ${engine}.`;

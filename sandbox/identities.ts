@@ -1,6 +1,6 @@
 /**
  * The learner and grader identities of a lab cluster (kwok, kind, minikube): client certificates
- * signed by the cluster's CA, the RBAC that gives each its rights, and kubeconfig files.
+ * signed by the cluster's CA, and kubeconfig files (their rights: lab-role.ts).
  * The admin identity is the one the cluster tool made (system:masters).
  *
  * When a CA signs for one lab only (kwok, kind), the fixed user names below are enough: the
@@ -16,42 +16,6 @@ import { run } from './run.js';
 
 export const learnerUser = 'kubelab:learner';
 export const graderUser = 'kubelab:grader';
-
-/** The RBAC, applied with the admin credential, that makes `learner` admin of the cluster and `grader` a reader. */
-export function identityRbacFor(users: { learner: string; grader: string }): string {
-  return `
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRoleBinding
-metadata:
-  name: kubelab-learner
-  labels: { kubelab.io/managed: "true" }
-roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin }
-subjects:
-  - { apiGroup: rbac.authorization.k8s.io, kind: User, name: "${users.learner}" }
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRole
-metadata:
-  name: kubelab-grader
-  labels: { kubelab.io/managed: "true" }
-rules:
-  - { apiGroups: ["*"], resources: ["*"], verbs: [get, list, watch] }
-  - { apiGroups: [authorization.k8s.io], resources: [subjectaccessreviews], verbs: [create] }
-  - { nonResourceURLs: ["/healthz", "/livez", "/readyz", "/version", "/api", "/api/*", "/apis", "/apis/*"], verbs: [get] }
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRoleBinding
-metadata:
-  name: kubelab-grader
-  labels: { kubelab.io/managed: "true" }
-roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: kubelab-grader }
-subjects:
-  - { apiGroup: rbac.authorization.k8s.io, kind: User, name: "${users.grader}" }
-`;
-}
-
-/** RBAC for the fixed user names (a lab with a CA of its own). */
-export const identityRbac = identityRbacFor({ learner: learnerUser, grader: graderUser });
 
 /** Signs a client certificate for `user` with the CA in pkiDir (ca.crt, ca.key); returns PEM cert and key. */
 export async function issueClientCert(pkiDir: string, user: string, group: string, workDir: string): Promise<{ cert: string; key: string }> {

@@ -15,7 +15,10 @@
 import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { ApiGate } from './jail/gate.js';
+import { createJailCgroup, type JailCgroup } from './jail/cgroup.js';
+import { seccompProgram, hostArch } from './jail/seccomp.js';
 import { bwrapArgs, jailToolsDir, usrLinkArgs } from './jail/bwrap.js';
 import { kubectlPath } from './binaries.js';
 import { endpointOf, groupFile, hostsFile, jailUser, passwdFile, rewriteKubeconfig } from './jail/files.js';
@@ -61,9 +64,19 @@ export interface LearnerShell {
    * it as data (the grader's kubeconfig checks), never use it to connect from the host.
    */
   readonly liveKubeconfig: string;
+  /** Writes the live kubeconfig as a new lab's shell gets it (a lab reset in place), in the same file: the shell keeps seeing it. */
+  resetKubeconfig(): Promise<void>;
   /** The unix-socket door to the lab's API server (jailed shells only). */
   readonly gate?: ApiGate;
-  /** Stops the gate. The run folder (and the live kubeconfig) stays until removeShellFiles. */
+  /** The jail's control group (memory, processes, CPU as a whole); absent where groups are not available (see cgroupReason). */
+  readonly cgroup?: JailCgroup;
+  readonly cgroupReason?: string;
+  /** Whether the seccomp filter is loaded (every jail on x86_64 and arm64). */
+  readonly seccomp: boolean;
+  /**
+   * Kills everything left in the jail's control group and removes it, then stops the gate. The run
+   * folder (and the live kubeconfig) stays until removeShellFiles.
+   */
   close(): Promise<void>;
 }
 
@@ -108,7 +121,7 @@ export async function openShell(spec: ShellSpec): Promise<LearnerShell> {
     const home = join(spec.runDir, 'home');
     mkdirSync(join(home, '.kube'), { recursive: true, mode: 0o700 });
     const kubeconfig = join(home, '.kube', 'config');
-    if (freshLab || !existsSync(kubeconfig)) rewriteKubeconfig(spec.kubeconfig, kubeconfig, spec.apiServer);
+    if (freshLab || !existsSync(kubeconfig)) await rewriteKubeconfig(spec.kubeconfig, kubeconfig, spec.apiServer);
     writeFileSync(labMarker, spec.hostname);
     writeFileSync(join(home, '.bashrc'), learnerBashrc);
     return {
@@ -116,6 +129,8 @@ export async function openShell(spec: ShellSpec): Promise<LearnerShell> {
       // Not a login shell: the host's /etc/profile would change PATH and the prompt.
       command: { file: '/bin/bash', args: ['--noprofile', '--rcfile', join(home, '.bashrc'), '-i'], env: shellEnv({ home, kubeconfig, term, jailed: false }), cwd: home },
       liveKubeconfig: kubeconfig,
+      resetKubeconfig: () => rewriteKubeconfig(spec.kubeconfig, kubeconfig, spec.apiServer),
+      seccomp: false,
       close: async () => {},
     };
   }
@@ -127,36 +142,79 @@ export async function openShell(spec: ShellSpec): Promise<LearnerShell> {
   writeFileSync(join(spec.runDir, 'bashrc'), learnerBashrc, { mode: 0o644 });
   const kubeconfig = join(spec.runDir, 'kubeconfig');
   if (freshLab || !existsSync(kubeconfig)) {
-    rewriteKubeconfig(spec.kubeconfig, kubeconfig);
+    await rewriteKubeconfig(spec.kubeconfig, kubeconfig);
     own(kubeconfig);
   }
   writeFileSync(labMarker, spec.hostname, { mode: 0o644 });
   const { host, port } = endpointOf(spec.apiServer);
   const gate = await ApiGate.open({ socketPath: join(spec.runDir, 'api.sock'), host, port, owner });
+  const arch = hostArch();
+  const seccompFile = join(spec.runDir, 'seccomp.bpf');
+  if (arch) writeFileSync(seccompFile, seccompProgram(arch), { mode: 0o644 });
   const args = bwrapArgs({
     runDir: spec.runDir,
     hostname: spec.hostname,
     limits,
     env: shellEnv({ home: jailUser.home, kubeconfig: `${jailUser.home}/.kube/config`, term, jailed: true }),
     init: initScript(limits),
+    seccompFd: arch ? seccompFd : undefined,
   });
-  const command: ShellCommand = owner
-    ? {
+  const { group: cgroup, reason: cgroupReason } = createJailCgroup(`${spec.hostname}-${randomBytes(4).toString('hex')}`, {
+    memoryBytes: limits.memoryBytes,
+    // bwrap, its init and the socat forwarder come on top of the learner's own processes.
+    processes: limits.processes + 16,
+    cpuWeight: limits.cpuWeight,
+    cpuCores: limits.cpuCores,
+  });
+  const jail = owner
+    ? [
         // As root: drop to the jail's own host uid first, so that inside the jail nothing runs as host root
         // (and the process limit counts this learner's processes only).
-        file: '/usr/bin/setpriv',
-        args: ['--reuid', String(owner.uid), '--regid', String(owner.gid), '--clear-groups', '--inh-caps=-all', '--bounding-set=-all', '--no-new-privs', '--', bwrapPath(), ...args],
-        env: { PATH: '/usr/bin:/bin' },
-        cwd: '/',
-      }
-    : { file: bwrapPath(), args, env: { PATH: '/usr/bin:/bin' }, cwd: '/' };
+        '/usr/bin/setpriv', '--reuid', String(owner.uid), '--regid', String(owner.gid), '--clear-groups', '--inh-caps=-all', '--bounding-set=-all', '--no-new-privs', '--', bwrapPath(), ...args,
+      ]
+    : [bwrapPath(), ...args];
+  const command: ShellCommand = {
+    // A first step as the server's user: enter the jail's control group (before anything in the jail
+    // exists, so nothing escapes it) and open the seccomp filter on the descriptor bwrap reads it from.
+    file: '/bin/sh',
+    args: ['-c', enterJail, 'kubelab-jail', arch ? seccompFile : '/dev/null', ...(cgroup?.procsFiles ?? []), '--', ...jail],
+    env: { PATH: '/usr/bin:/bin' },
+    cwd: '/',
+  };
   return {
     jailed: true,
     command,
     liveKubeconfig: kubeconfig,
+    // Rewritten in place (the same inode is bind-mounted as ~/.kube/config), so its owner stays the jail's.
+    resetKubeconfig: () => rewriteKubeconfig(spec.kubeconfig, kubeconfig),
     gate,
-    close: () => gate.close().catch(() => undefined),
+    cgroup,
+    cgroupReason,
+    seccomp: arch !== undefined,
+    close: async () => {
+      await cgroup?.destroy().catch(() => undefined);
+      await gate.close().catch(() => undefined);
+    },
   };
+}
+
+/** The descriptor bwrap reads the seccomp filter from. */
+const seccompFd = 9;
+/** $1: the filter file; then control-group files to write our pid to, up to "--"; then the command. */
+const enterJail = `f=$1; shift; while [ "$1" != -- ]; do echo $$ > "$1" || exit 112; shift; done; shift; exec "$@" ${seccompFd}<"$f"`;
+
+/**
+ * The learner's home of a running jailed shell as the host reaches it: /proc/<pid>/root/home/learner
+ * of the jail's first process (bubblewrap's child, inside the jail's mount namespace). The home is a
+ * tmpfs of that namespace: files can be read and written through this path, never bind-mounted.
+ */
+export function jailHomeOf(shellPid: number): string | undefined {
+  try {
+    const child = readFileSync(`/proc/${shellPid}/task/${shellPid}/children`, 'utf8').trim().split(/\s+/)[0];
+    return child ? `/proc/${child}/root${jailUser.home}` : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Removes a shell's run folder, its live kubeconfig included (when its lab is reset or deleted). */

@@ -16,11 +16,36 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { clusterOf, labelledWorkers, waitComponent, waitNodesReady } from './cluster.js';
-import { containerClusterAvailability, containerEngine, findExecutable, installHints, lastLines, type ContainerEngine } from './host.js';
-import { identityRbac, writeCertIdentities } from './identities.js';
-import { caPaths, clusterName, componentMoveArgs, controlPlaneNode, createArgs, deleteArgs, kindConfig, kindEnv, listArgs, parseClusters, readNodeFileArgs } from './kind/commands.js';
+import { labelledWorkers, waitComponent, waitNodesReady } from './cluster.js';
+import { clusterOf } from './kubeconfig.js';
+import { containerClusterAvailability, containerEngine, findExecutable, lastLines, type ContainerEngine } from './host.js';
+import { graderUser, learnerUser, writeCertIdentities } from './identities.js';
+import { applyIdentityRbac } from './lab-role.js';
+import { defaultCacheDir, pinnedVersions } from './binaries.js';
+import { privilegedProblem } from './engine.js';
+import { imageStatus, type ImageStatus } from './images.js';
+import {
+  caPaths,
+  clusterName,
+  componentMoveArgs,
+  controlPlaneNode,
+  createArgs,
+  deleteArgs,
+  etcdImageTag,
+  hostCgroupV1,
+  kindConfig,
+  kindEnv,
+  kindFailure,
+  listArgs,
+  loadArchiveArgs,
+  networkRemoveArgs,
+  nodeStateArgs,
+  notRunning,
+  parseClusters,
+  readNodeFileArgs,
+} from './kind/commands.js';
 import { labVariables } from './kwok.js';
+import { deployMetricsServer, metricsServerArchive } from './kind/metrics.js';
 import { LabFolders, tempPki } from './labdir.js';
 import {
   SandboxError,
@@ -31,16 +56,18 @@ import {
   type Lab,
   type LabRef,
   type LabSpec,
-  type Progress,
+  type OnCreationStep,
 } from './provider.js';
 import { kubectl, run } from './run.js';
 
 export interface KindProviderOptions {
   /** Folder with one subfolder per lab (kubeconfigs, lab.json). */
   workDir: string;
-  /** kind node image (kindest/node:vX.Y.Z); kind's default when unset. */
+  /** The cache folder: kind, the node image and the workload stand-ins built by `kubelab images build`. */
+  cacheDir?: string;
+  /** A kind node image to use instead of kubelab's own build (e.g. kindest/node:vX.Y.Z, pulled online). */
   nodeImage?: string;
-  /** The kind executable; found on PATH when unset. */
+  /** The kind executable; the cached build, else found on PATH, when unset. */
   kindBinary?: string;
   /** Docker or Podman; chosen from the environment when unset. */
   engine?: ContainerEngine;
@@ -56,23 +83,57 @@ export class KindProvider implements ClusterProvider {
     this.folders = new LabFolders(opts.workDir, 'kind');
   }
 
-  private kind(): string | undefined {
-    return this.opts.kindBinary ?? findExecutable('kind');
+  private status?: ImageStatus;
+
+  /** What `kubelab images build` made for the current pins (read once; undefined without a cache folder). */
+  private async built(): Promise<ImageStatus | undefined> {
+    if (!this.opts.cacheDir) return undefined;
+    this.status ??= await imageStatus(this.opts.cacheDir).catch(() => undefined);
+    return this.status;
+  }
+
+  private async kind(): Promise<string | undefined> {
+    if (this.opts.kindBinary) return this.opts.kindBinary;
+    const built = await this.built();
+    return built?.kindReady ? built.kind : findExecutable('kind');
+  }
+
+  /**
+   * The node image and whether it is kubelab's own build (which needs its etcd tag named): the one
+   * with the workload stand-ins preloaded when `kubelab images load` built it, else the plain one.
+   */
+  private async nodeImage(): Promise<{ image?: string; own: boolean }> {
+    if (this.opts.nodeImage) return { image: this.opts.nodeImage, own: false };
+    const built = await this.built();
+    if (built?.offlineBuilt) return { image: built.offlineImage, own: true };
+    return built?.nodeBuilt ? { image: built.nodeImage, own: true } : { own: false };
   }
 
   get engine(): ContainerEngine {
     return this.opts.engine ?? containerEngine();
   }
 
-  private env(): NodeJS.ProcessEnv {
-    return kindEnv(this.engine, process.env);
+  private env(lab?: string): NodeJS.ProcessEnv {
+    return kindEnv(this.engine, process.env, lab);
   }
 
-  available(): Promise<Availability> {
-    return containerClusterAvailability('kind', this.kind(), this.engine);
+  async available(): Promise<Availability> {
+    const base = await containerClusterAvailability('kind', await this.kind(), this.engine);
+    const missing = base.ok ? [] : [base.reason!];
+    if (base.ok && this.engine === 'docker') {
+      const problem = await privilegedProblem();
+      if (problem) missing.push(`${problem}. Run \`kubelab setup --provider kind\` (it configures the runtime wrapper when it starts dockerd).`);
+    }
+    const node = await this.nodeImage();
+    if (!node.image) {
+      missing.push('the kind node image is not built. Run `kubelab images build` (offline, from Debian packages and Go modules; once per pinned version).');
+    } else if (node.own && base.ok && (await run(this.engine, ['image', 'inspect', '--format', '{{.Id}}', node.image], { timeoutMs: 30_000 })).code !== 0) {
+      missing.push(`the kind node image ${node.image} was built, but ${this.engine} no longer has it. Run \`kubelab images build\` again.`);
+    }
+    return missing.length ? { ok: false, reason: missing.join(' Also: ') } : { ok: true };
   }
 
-  async create(spec: LabSpec, progress: Progress = () => {}): Promise<Lab> {
+  async create(spec: LabSpec, progress: OnCreationStep = () => {}): Promise<Lab> {
     validateLabSpec(spec);
     const step = (i: number) => progress({ step: creationSteps[i]!, done: i, total: creationSteps.length });
     step(0);
@@ -86,12 +147,13 @@ export class KindProvider implements ClusterProvider {
     try {
       step(1);
       const configPath = join(dir, 'kind.yaml');
-      writeFileSync(configPath, kindConfig(spec, { nodeImage: this.opts.nodeImage }));
-      const r = await run(this.kind()!, createArgs(spec.name, configPath, admin), { env: this.env(), timeoutMs: 15 * 60_000 });
-      if (r.code !== 0) throw new SandboxError(`kind could not create cluster ${clusterName(spec.name)}: ${lastLines(r.stderr + r.stdout)}`);
+      const node = await this.nodeImage();
+      writeFileSync(configPath, kindConfig(spec, { nodeImage: node.image, etcdTag: node.own ? etcdImageTag(pinnedVersions().etcd) : undefined, cgroupV1: hostCgroupV1() }));
+      const r = await run((await this.kind())!, createArgs(spec.name, configPath, admin), { env: this.env(spec.name), timeoutMs: 15 * 60_000 });
+      if (r.code !== 0) throw new SandboxError(`kind could not create cluster ${clusterName(spec.name)}: ${kindFailure(r.stderr + r.stdout)}`);
 
       step(2);
-      const { server } = clusterOf(readFileSync(admin, 'utf8'));
+      const { server } = await clusterOf(readFileSync(admin, 'utf8'));
       const ca = { crt: await this.readNodeFile(spec.name, caPaths.crt), key: await this.readNodeFile(spec.name, caPaths.key) };
       const pki = tempPki(dir, ca);
       let ids: { learner: string; grader: string };
@@ -100,11 +162,25 @@ export class KindProvider implements ClusterProvider {
       } finally {
         pki.dispose();
       }
-      await kubectl(admin, ['apply', '-f', '-'], { input: identityRbac });
+      // Resource metrics (kubectl top, HPAs) before the learner's role is made from discovery, and
+      // before the platform's RBAC is marked (metrics-server's roles are the platform's).
+      await this.loadArchive(spec.name, await metricsServerArchive(this.engine, this.opts.cacheDir ?? defaultCacheDir()));
+      await deployMetricsServer(admin);
+      // What kubeadm, kind, the pod network and metrics-server made (kubeadm:cluster-admins, the
+      // admin's own access, among them) is the platform's: a lab reset removes only cluster RBAC a
+      // learner added. (A metrics-server without its RBAC would also stall every namespace deletion:
+      // the namespace controller must list every API group, the metrics API included.)
+      await kubectl(admin, ['label', 'clusterroles,clusterrolebindings', '-l', '!kubernetes.io/bootstrapping', 'kubelab.io/managed=true', '--overwrite']);
+      // kubeadm runs kube-controller-manager with --use-service-account-credentials.
+      await applyIdentityRbac(admin, { learner: learnerUser, grader: graderUser }, { controlPlaneUsesServiceAccounts: true });
 
       step(3);
+      // kind returns once every kubeadm join is done; a loaded host may register a node a little later.
+      let workers = await labelledWorkers(admin);
+      for (const until = Date.now() + 180_000; workers.length < spec.workers && Date.now() < until; workers = await labelledWorkers(admin)) {
+        await new Promise((r) => setTimeout(r, 2000));
+      }
       await waitNodesReady(admin);
-      const workers = await labelledWorkers(admin);
       if (workers.length !== spec.workers) throw new SandboxError(`expected ${spec.workers} worker nodes labelled kubelab.io/worker, found ${workers.length}`);
       const lab: Lab = {
         name: spec.name,
@@ -127,29 +203,48 @@ export class KindProvider implements ClusterProvider {
     }
   }
 
+  /** `kind load image-archive` into every node of a lab. */
+  async loadArchive(lab: string, archive: string): Promise<void> {
+    const r = await run((await this.kind())!, loadArchiveArgs(lab, archive), { env: this.env(lab), timeoutMs: 10 * 60_000 });
+    if (r.code !== 0) throw new SandboxError(`cannot load ${archive} into lab ${lab}: ${lastLines(r.stderr + r.stdout)}`);
+  }
+
   private async readNodeFile(lab: string, path: string): Promise<string> {
     const r = await run(this.engine, readNodeFileArgs(lab, path), { timeoutMs: 30_000 });
     if (r.code !== 0 || !r.stdout.trim()) throw new SandboxError(`cannot read ${path} from node ${controlPlaneNode(lab)}: ${lastLines(r.stderr)}`);
     return r.stdout;
   }
 
+  /**
+   * The lab, when its node containers are running. When they are not (the engine stopped, a node
+   * was removed), the lab is lost: this says so at once instead of leaving callers to time out.
+   */
   async open(ref: LabRef): Promise<Lab> {
-    return this.folders.load(ref.name);
+    const lab = this.folders.load(ref.name);
+    const r = await run(this.engine, nodeStateArgs(ref.name), { timeoutMs: 20_000 }).catch((err: Error) => ({ code: 1, stdout: '', stderr: err.message, timedOut: false }));
+    const down = r.code !== 0 ? [`${this.engine}: ${lastLines(r.stderr || r.stdout, 1)}`] : notRunning(r.stdout, 1 + lab.workers.length);
+    if (down.length) throw new SandboxError(`lab ${ref.name} is lost: ${down.join('; ')}`, `Delete it (kubelab lab delete ${ref.name} --provider kind) and create a new one; check that the ${this.engine} daemon runs.`);
+    return lab;
   }
 
   async delete(ref: LabRef): Promise<void> {
-    const kind = this.kind();
+    const kind = await this.kind();
     if (kind) {
-      const r = await run(kind, deleteArgs(ref.name, join(this.folders.dir(ref.name), 'admin.kubeconfig')), { env: this.env(), timeoutMs: 5 * 60_000 });
+      const r = await run(kind, deleteArgs(ref.name, join(this.folders.dir(ref.name), 'admin.kubeconfig')), { env: this.env(ref.name), timeoutMs: 5 * 60_000 });
       if (r.code !== 0 && (await this.list().catch(() => [])).some((l) => l.name === ref.name)) {
         throw new SandboxError(`kind could not delete cluster ${clusterName(ref.name)}: ${lastLines(r.stderr + r.stdout)}`);
       }
+    }
+    // kind leaves networks alone; the lab's own goes with it ("No such network" when already gone).
+    const net = await run(this.engine, networkRemoveArgs(ref.name), { timeoutMs: 60_000 }).catch((err: Error) => ({ code: 1, stderr: err.message, stdout: '' }));
+    if (net.code !== 0 && !/no such network|not found/i.test(net.stderr)) {
+      throw new SandboxError(`cannot remove the network of lab ${ref.name}: ${lastLines(net.stderr)}`);
     }
     this.folders.remove(ref.name);
   }
 
   async list(): Promise<LabRef[]> {
-    const kind = this.kind();
+    const kind = await this.kind();
     if (!kind) return [];
     const r = await run(kind, listArgs, { env: this.env(), timeoutMs: 60_000 });
     if (r.code !== 0) throw new SandboxError(`kind get clusters failed: ${lastLines(r.stderr)}`);

@@ -12,9 +12,11 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { clusterOf, labelledWorkers, waitComponent, waitNodesReady } from './cluster.js';
+import { labelledWorkers, waitComponent, waitNodesReady } from './cluster.js';
+import { clusterOf } from './kubeconfig.js';
 import { containerClusterAvailability, containerEngine, findExecutable, installHints, lastLines, type ContainerEngine } from './host.js';
-import { identityRbacFor, writeCertIdentities } from './identities.js';
+import { writeCertIdentities } from './identities.js';
+import { applyIdentityRbac } from './lab-role.js';
 import { labVariables } from './kwok.js';
 import { LabFolders, tempPki } from './labdir.js';
 import {
@@ -41,7 +43,7 @@ import {
   type Lab,
   type LabRef,
   type LabSpec,
-  type Progress,
+  type OnCreationStep,
 } from './provider.js';
 import { kubectl, run } from './run.js';
 
@@ -87,7 +89,7 @@ export class MinikubeProvider implements ClusterProvider {
     return containerClusterAvailability('minikube', this.minikube(), this.engine);
   }
 
-  async create(spec: LabSpec, progress: Progress = () => {}): Promise<Lab> {
+  async create(spec: LabSpec, progress: OnCreationStep = () => {}): Promise<Lab> {
     validateLabSpec(spec);
     const step = (i: number) => progress({ step: creationSteps[i]!, done: i, total: creationSteps.length });
     step(0);
@@ -111,7 +113,7 @@ export class MinikubeProvider implements ClusterProvider {
       for (const args of nodeSetupArgs(spec.name, spec.workers)) await kubectl(admin, args);
 
       step(3);
-      const { server } = clusterOf(readFileSync(admin, 'utf8'));
+      const { server } = await clusterOf(readFileSync(admin, 'utf8'));
       const ca = { crt: await this.readNodeFile(spec.name, caPaths.crt), key: await this.readNodeFile(spec.name, caPaths.key) };
       const pki = tempPki(dir, ca);
       const users = labUsers(spec.name);
@@ -121,7 +123,8 @@ export class MinikubeProvider implements ClusterProvider {
       } finally {
         pki.dispose();
       }
-      await kubectl(admin, ['apply', '-f', '-'], { input: identityRbacFor(users) });
+      // kubeadm runs kube-controller-manager with --use-service-account-credentials.
+      await applyIdentityRbac(admin, users, { controlPlaneUsesServiceAccounts: true });
 
       step(4);
       await waitNodesReady(admin);

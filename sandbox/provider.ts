@@ -2,6 +2,7 @@
  * The one interface every cluster provider implements (kwok, kind, minikube, existing),
  * and the types a lab is described by. server/ uses sandbox/ through sandbox/index.ts only.
  */
+import type { LabUsage } from './usage.js';
 
 export type ProviderKind = 'kwok' | 'kind' | 'minikube' | 'existing';
 export type ControlPlaneComponent = 'kube-scheduler' | 'kube-controller-manager';
@@ -28,7 +29,7 @@ export interface LabRef {
 export interface LabKubeconfigs {
   /** The platform: setup, reset, setComponent. Never given to a learner. */
   admin: string;
-  /** What the learner's shell gets: full rights inside this lab, nothing outside it. */
+  /** What the learner's shell gets: the lab role (sandbox/lab-role.ts) inside this lab, nothing outside it. */
   learner: string;
   /** The grader: reads everything, may create SubjectAccessReviews, nothing more. */
   grader: string;
@@ -50,19 +51,40 @@ export interface Lab extends LabRef {
 
 export type LabFeature = 'cluster-scope' | 'set-component' | 'containers' | 'workers';
 
-/** Creation steps reported as they happen, for a progress bar instead of a blank wait. */
-export type Progress = (step: { step: string; done: number; total: number }) => void;
+/** One step of creating a lab: its name and how far along the creation is (for a progress bar instead of a blank wait). */
+export interface CreationStep {
+  step: string;
+  done: number;
+  total: number;
+}
+
+/** Where a provider reports creation steps as they happen. ("Progress" is the learner's course progress, server/teaching/progress.ts.) */
+export type OnCreationStep = (step: CreationStep) => void;
 
 export interface ClusterProvider {
   readonly name: ProviderKind;
   available(): Promise<Availability>;
-  create(spec: LabSpec, progress?: Progress): Promise<Lab>;
+  create(spec: LabSpec, progress?: OnCreationStep): Promise<Lab>;
   delete(lab: LabRef): Promise<void>;
   /** Labs this provider holds, including those a crashed server left behind. */
   list(): Promise<LabRef[]>;
   /** Reopens a lab that list() found, without creating anything. */
   open(lab: LabRef): Promise<Lab>;
   setComponent(lab: LabRef, component: ControlPlaneComponent, running: boolean): Promise<void>;
+  /** What the lab uses of the host, where the provider can measure it (its processes run here). */
+  usage?(lab: LabRef): Promise<LabUsage>;
+  /** Stops a lab's processes, keeping its state, where the provider can (kwok); wake() starts it as it was. */
+  park?(lab: LabRef): Promise<void>;
+  wake?(lab: LabRef): Promise<void>;
+  isParked?(lab: LabRef): boolean;
+  /**
+   * Puts a lab back to the state it had when create() returned, in place: same name, API server and
+   * credentials; what was made since is gone, and every component runs. Throws if it cannot, after
+   * which the lab must be deleted (it may be half-restored). canRestore says whether it has what
+   * restore() needs (a lab made before the provider kept snapshots has not).
+   */
+  restore?(lab: LabRef): Promise<void>;
+  canRestore?(lab: LabRef): boolean;
 }
 
 export class SandboxError extends Error {

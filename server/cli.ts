@@ -11,8 +11,10 @@ import { labCommands } from './cli/lab.js';
 import { exerciseCommands } from './cli/exercise.js';
 import { userCommands } from './cli/user.js';
 import { doctorCommand } from './cli/doctor.js';
+import { imagesCommands } from './cli/images.js';
+import { importCommands } from './cli/import.js';
 
-export const commands: Command[] = [serveCommand, setupCommand, ...labCommands, ...exerciseCommands, ...userCommands, doctorCommand];
+export const commands: Command[] = [serveCommand, setupCommand, ...labCommands, ...exerciseCommands, ...userCommands, ...imagesCommands, doctorCommand, ...importCommands];
 
 function usage(): string {
   // Each command on its own line with its summary indented below: usages vary too much in length for columns.

@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { UserError } from './errors.js';
 import { redact } from './logger.js';
@@ -31,16 +32,36 @@ const configSchema = z
     /** At most this many labs at once; more gives a clear "full, try later". */
     maxLabs: z.number().int().min(1).max(500),
     labIdleMinutes: z.number().positive(),
+    /** A lab unused this long is parked (processes stopped, state kept) until its next use; 0: never. */
+    labParkMinutes: z.number().min(0),
+    /** A lab whose processes use more memory than this (MiB) carries a warning for its learner. */
+    labMemoryMiB: z.number().int().min(64),
+    /** A lab whose folder takes more disk than this (MiB) carries a warning for its learner. */
+    labDiskMiB: z.number().int().min(64),
     terminalIdleMinutes: z.number().positive(),
     /** Origins (scheme://host:port) trusted besides the server's own Host. */
     trustedOrigins: z.array(z.string()),
     /** single-user: one learner, no sign-up (loopback only). accounts: local accounts and roles. */
     auth: z.enum(['single-user', 'accounts']),
     sessionSecret: z.string().optional(),
-    /** Trust X-Forwarded-Proto/-For from a reverse proxy on a private address (TLS ends there; cookies become Secure). */
-    trustProxy: z.boolean(),
+    /**
+     * Addresses (or CIDR ranges, or "loopback") of the reverse proxy in front of kubelab: only requests
+     * from them may set X-Forwarded-Proto/-For (TLS ends there; cookies become Secure; sign-in limits
+     * count the client's address). Empty: nobody is trusted.
+     */
+    trustProxy: z.array(
+      z.string().refine(isProxyAddress, (v) => ({ message: `"${v}" is not an IP address, a CIDR range or "loopback"; name the proxy's own address, e.g. 127.0.0.1` })),
+      { invalid_type_error: 'trustProxy takes the addresses of the reverse proxy, e.g. ["127.0.0.1"] (true is no longer accepted: it trusted every private address)' },
+    ),
+    /**
+     * Accounts mode only: allow kind and minikube labs although a learner with cluster-admin in one
+     * can become root on the host (a node is a privileged container). Off: such servers use kwok.
+     */
+    acceptHostRootRisk: z.boolean(),
     /** Run learner shells under bubblewrap. Off only for development on a machine without it. */
     jail: z.boolean(),
+    /** Challenge mode for the whole course: no hints and no solutions reach any learner (a workshop can turn it on for its own). */
+    challenge: z.boolean(),
     logLevel: z.enum(['debug', 'info', 'warn', 'error']),
   })
   .strict();
@@ -62,11 +83,17 @@ export function defaultConfig(): Config {
     poolSize: 0,
     maxLabs: 8,
     labIdleMinutes: 120,
+    labParkMinutes: 20,
+    // An idle kwok lab holds about 600 MiB and 130 MiB of disk (etcd preallocates its log).
+    labMemoryMiB: 1536,
+    labDiskMiB: 1024,
     terminalIdleMinutes: 60,
     trustedOrigins: [],
     auth: 'single-user',
-    trustProxy: false,
+    trustProxy: [],
+    acceptHostRootRisk: false,
     jail: true,
+    challenge: false,
     logLevel: 'info',
   };
 }
@@ -126,6 +153,16 @@ export function loadConfig(flags: ConfigInput & { config?: string } = {}, env: N
 
 function dropUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** An IP address, a CIDR range (10.0.0.0/8, fd00::/8) or "loopback": what express's trust proxy takes and kubelab allows. */
+export function isProxyAddress(v: string): boolean {
+  if (v === 'loopback') return true;
+  const [ip, bits, extra] = v.split('/');
+  const family = isIP(ip ?? '');
+  if (!family || extra !== undefined) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
 }
 
 export function isLoopback(host: string): boolean {

@@ -17,13 +17,15 @@ import { parseLocated, validate, type LintProblem } from './course/yaml.js';
 export type { Exercise } from './course/exercise.js';
 export type { QuizQuestion, Trial } from './course/schema.js';
 export type { LintProblem } from './course/yaml.js';
-export { checkQuizAnswer, type QuizVerdict } from './course/quiz.js';
+export { answerAsTexts, checkQuizAnswer, optionIndex, type QuizVerdict } from './course/quiz.js';
 
 export interface Lesson {
   id: string;
   title: string;
   minutes: number;
   goal: string;
+  /** Features the whole lesson needs (its Run blocks and exercises), e.g. containers; shown on the index and the page. */
+  requires: string[];
   /** Absolute path of the lesson folder. */
   dir: string;
   /** Absolute path of lesson.md. */
@@ -154,6 +156,7 @@ function loadLesson(dir: string, problems: LintProblem[]): Lesson | undefined {
     title: fm.title,
     minutes: fm.minutes,
     goal: fm.goal,
+    requires: fm.requires,
     dir,
     file,
     body: split.body,

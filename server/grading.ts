@@ -12,40 +12,59 @@
  */
 import type { Exercise } from './course.js';
 import { evaluateAccess } from './grading/access.js';
+import { evaluateAccessOnly } from './grading/access-only.js';
 import { evaluateKubeconfig } from './grading/context.js';
 import { ApiUnreachable, clientFor, sharedReads, type KubeReader } from './grading/kube.js';
 import { evaluateGet, evaluateList } from './grading/resource.js';
-import { summarise, type CheckResult, type ExerciseResult, type Verdict } from './grading/result.js';
+import { learnerSafe, summarise, type CheckResult, type ExerciseResult, type Verdict } from './grading/result.js';
 import type { Check, ListQuery, ObjectRef } from './grading/schema.js';
 import { evaluateScript } from './grading/script.js';
-import type { GradingTarget } from './grading/target.js';
+import { evaluateNetworkPolicy } from './grading/network-policy.js';
+import { evaluateDryRun, evaluateProbePod } from './grading/probe.js';
+import { evaluateSteady } from './grading/steady.js';
+import { fillKnownVariables, labVariables, type GradingTarget } from './grading/target.js';
 
 export type { CheckResult, ExerciseResult } from './grading/result.js';
 export type { Check } from './grading/schema.js';
 export { targetOf, type GradingTarget } from './grading/target.js';
 
-async function verdictOf(check: Check, exercise: Pick<Exercise, 'id' | 'dir'>, t: GradingTarget, client: () => Promise<KubeReader>): Promise<Verdict> {
+async function verdictOf(check: Check, exercise: Pick<Exercise, 'id' | 'dir' | 'hostView'>, t: GradingTarget, client: () => Promise<KubeReader>): Promise<Verdict> {
   if ('get' in check) return evaluateGet(await client(), check, t);
   if ('list' in check) return evaluateList(await client(), check, t);
   if ('access' in check) return evaluateAccess(await client(), check, t);
+  if ('accessOnly' in check) return evaluateAccessOnly(await client(), check, t);
   if ('kubeconfig' in check) return evaluateKubeconfig(check, t);
+  if ('dryRun' in check) return evaluateDryRun(check, t);
+  if ('probePod' in check) return evaluateProbePod(check, t);
+  if ('networkPolicy' in check) return evaluateNetworkPolicy(await client(), check, t);
+  if ('steady' in check) return evaluateSteady(await client(), check, t);
   return evaluateScript(check, exercise, t);
 }
 
-export async function gradeCheck(check: Check, exercise: Pick<Exercise, 'id' | 'dir'>, t: GradingTarget, reads?: () => Promise<KubeReader>): Promise<CheckResult> {
+export async function gradeCheck(check: Check, exercise: Pick<Exercise, 'id' | 'dir' | 'hostView'>, t: GradingTarget, reads?: () => Promise<KubeReader>): Promise<CheckResult> {
   let verdict: Verdict;
   try {
     verdict = await verdictOf(check, exercise, t, reads ?? (() => clientFor(t.grader)));
   } catch (err) {
-    verdict = { passed: false, message: err instanceof ApiUnreachable ? `${err.message}: the check could not run. Is the lab still running?` : `the check could not run: ${(err as Error).message}` };
+    verdict = { passed: false, message: err instanceof ApiUnreachable ? `${err.message}: the check could not run. Is the lab still running?` : `the check could not run: ${learnerSafe((err as Error).message)}` };
   }
-  const result: CheckResult = { title: check.title, passed: verdict.passed, message: verdict.message, points: verdict.passed ? check.points : 0, maxPoints: check.points };
-  if (!verdict.passed && check.hint) result.hint = check.hint;
+  // Titles and hints may name lab variables ({{worker1}}): the learner reads this lab's values.
+  const title = fillKnownVariables(check.title, labVariables(t));
+  const result: CheckResult = { title, passed: verdict.passed, message: verdict.passed && verdict.message === check.title ? title : verdict.message, points: verdict.passed ? check.points : 0, maxPoints: check.points };
+  if (!verdict.passed && check.hint) result.hint = fillKnownVariables(check.hint, labVariables(t));
+  if (check.part) result.part = check.part;
   return result;
 }
 
 /** Every check of an exercise, evaluated concurrently (they only read), in the exercise's order. */
-export async function gradeExercise(exercise: Pick<Exercise, 'id' | 'dir' | 'checks'>, t: GradingTarget): Promise<ExerciseResult> {
+export async function gradeExercise(exercise: Pick<Exercise, 'id' | 'dir' | 'checks' | 'hostView'> & { requires?: Exercise['requires'] }, t: GradingTarget): Promise<ExerciseResult> {
+  // An exercise that needs running containers cannot pass on a lab without them (kwok): its checks
+  // say why instead of failing for reasons the learner cannot fix.
+  const missing = exercise.requires?.includes('containers') ? t.unsupported?.containers : undefined;
+  if (missing) {
+    const message = `not on this lab: this exercise needs a cluster that runs containers (${missing}) — use a kind lab`;
+    return summarise(exercise.id, exercise.checks.map((c) => ({ title: c.title, passed: false, message, points: 0, maxPoints: c.points, ...(c.part ? { part: c.part } : {}) })));
+  }
   let reads: Promise<KubeReader> | undefined;
   const shared = () => (reads ??= clientFor(t.grader).then(sharedReads));
   const checks = await Promise.all(exercise.checks.map((c) => gradeCheck(c, exercise, t, shared)));
@@ -73,7 +92,10 @@ export function watchedCollections(exercise: Pick<Exercise, 'checks'>): { collec
   const add = (c: WatchedCollection) => found.set(`${c.apiVersion}|${c.kind}|${c.namespace ?? ''}`, c);
   const addRef = (r: ObjectRef | ListQuery) => {
     add({ apiVersion: r.apiVersion, kind: r.kind, namespace: r.namespace });
-    if ('ownedBy' in r && r.ownedBy?.kind === 'Deployment') add({ apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace: r.namespace });
+    if (!('ownedBy' in r) || !r.ownedBy) return;
+    // Ownership is followed by UID, so the owner itself (and for a Deployment its ReplicaSets) is read too.
+    add({ apiVersion: r.ownedBy.kind === 'Job' ? 'batch/v1' : 'apps/v1', kind: r.ownedBy.kind, namespace: r.namespace });
+    if (r.ownedBy.kind === 'Deployment') add({ apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace: r.namespace });
   };
   let learnerKubeconfig = false;
   let scripts = false;
@@ -81,9 +103,18 @@ export function watchedCollections(exercise: Pick<Exercise, 'checks'>): { collec
     if ('get' in c) addRef(c.get);
     if ('list' in c) addRef(c.list);
     if ('with' in c) for (const q of Object.values(c.with ?? {})) addRef('get' in q ? q.get : q.list);
-    if ('access' in c) rbacKinds.forEach(add);
+    if ('access' in c || 'accessOnly' in c) rbacKinds.forEach(add);
     if ('kubeconfig' in c) learnerKubeconfig = true;
     if ('script' in c) scripts = true;
+    // Probes and windows depend on more than one collection (admission policies, the scheduler, time): re-graded on the script timer.
+    if ('dryRun' in c || 'probePod' in c || 'steady' in c) scripts = true;
+    if ('steady' in c) addRef(c.steady);
+    if ('networkPolicy' in c) {
+      const namespace = c.networkPolicy.namespace;
+      add({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', namespace });
+      add({ apiVersion: 'v1', kind: 'Pod', namespace });
+      add({ apiVersion: 'v1', kind: 'Namespace' });
+    }
   }
   return { collections: [...found.values()], learnerKubeconfig, scripts };
 }

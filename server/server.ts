@@ -1,15 +1,17 @@
-/** Starting the server: config -> store -> labs (adopt what a crash left) -> app -> listen. */
+/** Starting the server: config -> store -> labs (adopt what a crash left) -> app -> listen -> background jobs. */
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { isLoopback, printableConfig, type Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { databasePath, openStore } from './store.js';
 import { LabManager } from './labs.js';
-import { chooseProvider } from './providers.js';
-import { createApp, type App, type AppContext } from './app.js';
+import { chooseProvider } from './labs/providers.js';
+import { createApp, type App } from './http/app.js';
+import type { AppContext } from './context.js';
 import { Sessions } from './http/session.js';
 import { UserError } from './errors.js';
 import { routeModules, socketRoutes } from './routes.js';
+import { backgroundJobs, startJobs } from './jobs.js';
 
 export interface RunningServer {
   url: string;
@@ -49,13 +51,14 @@ export async function startServer(config: Config, log: Logger = createLogger({ l
   log.info('kubelab is serving', { url, provider: provider.name, config: printableConfig(config) });
   // Adopting labs of a crashed run can take a while; the page shows lab status meanwhile.
   void labs.adopt().catch((err) => log.warn('adopting labs failed', { err }));
-  labs.startReaper();
+  const jobs = startJobs(backgroundJobs(ctx), log);
   return {
     url,
     port,
     ctx,
     app,
     stop: async () => {
+      await jobs.stop();
       await labs.stop();
       await app.close();
       store.close();

@@ -14,8 +14,10 @@ import { ProgressRepo } from './store/progress.js';
 import { LoginsRepo } from './store/logins.js';
 import { WorkshopsRepo } from './store/workshops.js';
 import { ExamsRepo } from './store/exams.js';
+import { SetupsRepo } from './store/setups.js';
+import { SessionsRepo } from './store/sessions.js';
+import type { Db } from './store/db.js';
 
-export type Db = Database.Database;
 
 export interface Store {
   readonly db: Db;
@@ -27,6 +29,8 @@ export interface Store {
   readonly logins: LoginsRepo;
   readonly workshops: WorkshopsRepo;
   readonly exams: ExamsRepo;
+  readonly setups: SetupsRepo;
+  readonly sessions: SessionsRepo;
   close(): void;
 }
 
@@ -58,6 +62,8 @@ export function openStore(path: string): Store {
     logins: new LoginsRepo(db),
     workshops: new WorkshopsRepo(db),
     exams: new ExamsRepo(db),
+    setups: new SetupsRepo(db),
+    sessions: new SessionsRepo(db),
     close: () => db.close(),
   };
 }

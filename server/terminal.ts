@@ -10,36 +10,14 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
-import type { AppContext, SocketRoute } from './app.js';
+import type { AppContext, Job, SocketRoute } from './context.js';
 import type { LabStatus } from './labs.js';
-import { createJailsRoot, jailAvailable, jailHostUid, openShell, type Lab } from '../sandbox/index.js';
+import { labStatusView } from './labs/status.js';
+import { createJailsRoot, jailAvailable, jailHostUid, openShell } from '../sandbox/index.js';
 import { messageOf } from './errors.js';
-import { closeCodes, terminalLimits, type ClientFrame, type LabStatusView, type ServerFrame } from '../shared/terminal-protocol.js';
+import { closeCodes, terminalLimits, type ClientFrame, type ServerFrame } from '../shared/terminal-protocol.js';
 import { clampSize, parseClientFrame } from './terminal/frames.js';
 import { ShellProcess, type ShellExit } from './terminal/shell-process.js';
-
-/** The lab status as the page shows it: no credentials, no file paths. */
-export function labStatusView(s: LabStatus): LabStatusView {
-  switch (s.state) {
-    case 'ready':
-      return {
-        state: 'ready',
-        lab: {
-          name: s.lab.name,
-          workers: s.lab.workers,
-          namespace: s.lab.namespace,
-          variables: { ...s.lab.variables },
-          unsupported: { ...s.lab.unsupported } as Record<string, string>,
-        },
-      };
-    case 'creating':
-      return { state: 'creating', step: s.step, done: s.done, total: s.total };
-    case 'lost':
-      return { state: 'lost', reason: s.reason };
-    default:
-      return { state: 'none' };
-  }
-}
 
 /** Closes a socket with a code and a reason (WebSocket reasons are limited to 123 bytes). */
 function closeSocket(ws: WebSocket, code: number, reason: string): void {
@@ -64,16 +42,11 @@ export class TerminalManager {
   private readonly viewers = new Map<number, Viewer>();
   private readonly lastTouch = new Map<number, number>();
   private readonly resetting = new Set<number>();
-  /** Each learner's kubeconfig as their shell edits it, for as long as their lab lives. */
-  private readonly live = new Map<number, { path: string; lab: string }>();
   private jailsRoot?: string;
-  private readonly reaper: NodeJS.Timeout;
   private stopped = false;
 
   constructor(private readonly ctx: AppContext) {
     ctx.labs.on('status', this.onLabStatus);
-    this.reaper = setInterval(() => void this.reapIdle(), 30_000);
-    this.reaper.unref();
   }
 
   /** The WebSocket route: Origin and session were checked by the upgrade path already. */
@@ -88,20 +61,6 @@ export class TerminalManager {
 
   shellOf(userId: number): ShellProcess | undefined {
     return this.shells.get(userId);
-  }
-
-  /**
-   * The kubeconfig the learner's shell uses and may have edited (current context, namespace), or
-   * undefined before their first shell. Learner-controlled: parse it as data, never connect with it.
-   * Grading's kubeconfig checks read this instead of the lab's pristine learner kubeconfig.
-   */
-  liveKubeconfigOf(userId: number): string | undefined {
-    return this.live.get(userId)?.path;
-  }
-
-  /** The lab the learner's live kubeconfig belongs to. */
-  liveLabOf(userId: number): string | undefined {
-    return this.live.get(userId)?.lab;
   }
 
   private runDirOf(userId: number): string {
@@ -222,7 +181,7 @@ export class TerminalManager {
     try {
       lab = await this.ctx.labs.labFor(userId);
     } catch (err) {
-      return fail(`Your lab could not be created: ${messageOf(err)}`, 'Use "Reset lab" to try again.');
+      return fail(`Your lab could not be created: ${messageOf(err)}`, 'Press "Try again". If it fails again, tell the person who runs this server.');
     }
     if (this.stopped) return undefined;
     const existing = this.shells.get(userId);
@@ -240,7 +199,8 @@ export class TerminalManager {
       });
       const proc = new ShellProcess(shell, lab.name, size, log, (exit) => this.exited(userId, proc, exit));
       this.shells.set(userId, proc);
-      this.live.set(userId, { path: shell.liveKubeconfig, lab: lab.name });
+      this.ctx.labs.kubeconfigs.set(userId, lab.name, shell.liveKubeconfig);
+      this.ctx.labs.homes.set(userId, shell.jailed ? { lab: lab.name, pid: proc.pid, uid: jailHostUid(userId) } : { lab: lab.name, path: join(this.runDirOf(userId), 'home') });
       log.info('terminal started', { lab: lab.name, jailed: shell.jailed, pid: proc.pid });
       this.attachViewer(userId);
       return proc;
@@ -251,7 +211,10 @@ export class TerminalManager {
   }
 
   private exited(userId: number, proc: ShellProcess, exit: ShellExit): void {
-    if (this.shells.get(userId) === proc) this.shells.delete(userId);
+    if (this.shells.get(userId) === proc) {
+      this.shells.delete(userId);
+      this.ctx.labs.homes.forget(userId);
+    }
     this.ctx.log.info('terminal ended', { userId, reason: exit.reason, code: exit.code });
     const v = this.viewers.get(userId);
     if (v && proc.isAttached(v.ws)) {
@@ -267,18 +230,21 @@ export class TerminalManager {
     // kubeconfig names a lab that is gone, so the shell goes too, and a new one follows the new lab.
     const shell = this.shells.get(userId);
     if (shell && !(status.state === 'ready' && status.lab.name === shell.labName)) {
-      this.live.delete(userId);
-      void shell.end('reset', status.state === 'lost' ? `Your lab was lost: ${status.reason}` : 'Your lab is being replaced.');
+      // A lab deleted or reaped: the shell ends with why, and the page shows there is no lab.
+      if (status.state === 'none' && status.reason) void shell.end('exited', status.reason);
+      else void shell.end('reset', status.state === 'lost' ? `Your lab was lost: ${status.reason}` : 'Your lab is being replaced.');
     }
     if (status.state === 'ready' && v && !this.shells.has(userId)) void this.start(userId);
   };
 
-  /** Keeps the learner's lab from being reaped while they type (at most once a minute). */
+  /** Keeps the learner's lab from being reaped while they type (at most once a minute); a parked lab wakes at the first key. */
   private touchLab(userId: number): void {
     const now = Date.now();
-    if (now - (this.lastTouch.get(userId) ?? 0) < 60_000) return;
+    const status = this.ctx.labs.statusOf(userId);
+    if (status.state !== 'ready') return;
+    if (status.parked !== 'parked' && now - (this.lastTouch.get(userId) ?? 0) < 60_000) return;
     this.lastTouch.set(userId, now);
-    if (this.ctx.labs.statusOf(userId).state === 'ready') void this.ctx.labs.labFor(userId).catch(() => undefined);
+    void this.ctx.labs.labFor(userId).catch(() => undefined);
   }
 
   /** Ends a learner's shell (before their lab is reset or deleted). */
@@ -287,24 +253,34 @@ export class TerminalManager {
   }
 
   /**
-   * Resets the learner's lab: ends their shell, deletes the lab, creates a fresh one, and starts a
-   * new shell for their open terminal. Progress reaches the page as lab frames.
+   * Resets the learner's lab. Where the lab can be restored in place (labs.ts reset), the shell
+   * stays: kubectl waits out the few seconds of the restore, and the shell's kubeconfig goes back
+   * to the lab's own (contexts the learner made are gone with the objects). Otherwise the shell
+   * ends, the lab is deleted and a fresh one created, and a new shell starts for the open
+   * terminal. Progress reaches the page as lab frames.
    */
   async resetLab(userId: number): Promise<void> {
     if (this.resetting.has(userId)) return;
     this.resetting.add(userId);
+    let restored = false;
     try {
-      await this.endFor(userId, 'reset', 'Your lab is being reset.');
-      // The old lab's kubeconfig (and any context the learner set) goes with the lab; the next
-      // shell writes a fresh one for the new lab.
-      this.live.delete(userId);
-      const v = this.viewers.get(userId);
-      if (v) sendFrame(v.ws, { type: 'lab', status: { state: 'creating', step: 'deleting the old lab', done: 0, total: 1 } });
-      await this.ctx.labs.reset(userId);
+      if (!this.ctx.labs.restorable(userId)) {
+        // The old lab's kubeconfig (and any context the learner set) goes with the lab (the lab
+        // manager forgets it); the next shell writes a fresh one for the new lab.
+        await this.endFor(userId, 'reset', 'Your lab is being reset.');
+        const v = this.viewers.get(userId);
+        if (v) sendFrame(v.ws, { type: 'lab', status: { state: 'creating', step: 'deleting the old lab', done: 0, total: 1 } });
+      }
+      const result = await this.ctx.labs.reset(userId);
+      restored = result.restored;
+      const shell = this.shells.get(userId);
+      if (restored && shell?.labName === result.lab.name) await shell.shell.resetKubeconfig();
+      // No shell now: the next one must not keep the kubeconfig the learner edited before the reset.
+      else if (restored) rmSync(join(this.runDirOf(userId), 'lab'), { force: true });
     } finally {
       this.resetting.delete(userId);
     }
-    if (this.viewers.has(userId)) await this.start(userId);
+    if (!restored && this.viewers.has(userId)) await this.start(userId);
   }
 
   isResetting(userId: number): boolean {
@@ -328,7 +304,6 @@ export class TerminalManager {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    clearInterval(this.reaper);
     this.ctx.labs.off('status', this.onLabStatus);
     for (const v of this.viewers.values()) closeSocket(v.ws, closeCodes.goingAway, 'the server is stopping');
     await Promise.all([...this.shells.values()].map((s) => s.end('exited', 'The server stopped.')));
@@ -348,17 +323,11 @@ export function terminalsFor(ctx: AppContext): TerminalManager {
   return m;
 }
 
-/**
- * The learner kubeconfig that grading's kubeconfig checks (and a context reset) should use for a
- * learner: the copy their shell edits (`kubectl config set-context` in the terminal changes it),
- * once they have had a shell in this lab; otherwise the lab's own. Read it as data only.
- */
-export function learnerKubeconfigFor(ctx: AppContext, userId: number, lab: Pick<Lab, 'name' | 'kubeconfigs'>): string {
-  const m = terminalsFor(ctx);
-  const live = m.liveKubeconfigOf(userId);
-  return live && m.liveLabOf(userId) === lab.name ? live : lab.kubeconfigs.learner;
-}
-
 export function terminalRoute(ctx: AppContext): SocketRoute {
   return terminalsFor(ctx).route();
+}
+
+/** Background job: shells with no socket and no input for config.terminalIdleMinutes end. */
+export function terminalReaperJob(ctx: AppContext): Job {
+  return { name: 'idle terminal reaper', everyMs: 30_000, run: () => terminalsFor(ctx).reapIdle() };
 }

@@ -10,6 +10,7 @@
  *   the client counts the bytes it received and sends that count back in hello when it reconnects,
  *   so the server replays only what was missed.
  */
+import type { ErrorFrame } from './socket-error.js';
 
 /* ---------------------------------------------------------------------------------------------
  * Flow control. The server and the client each hold half of these; they only work together:
@@ -86,16 +87,29 @@ export type ClientFrame =
 
 /** What the page shows about the learner's lab (also GET /api/lab). */
 export type LabStatusView =
-  | { state: 'none' }
+  /** No lab; reason: why the one there was went (reaped, deleted). */
+  | { state: 'none'; reason?: string }
   | { state: 'creating'; step: string; done: number; total: number }
-  | { state: 'ready'; lab: { name: string; workers: string[]; namespace: string; variables: Record<string, string>; unsupported: Record<string, string> } }
+  /**
+   * warning: the lab is over one of the server's per-lab limits, in words for the learner.
+   * parked: unused for a while, its processes are stopped ('parked') or starting again ('waking').
+   */
+  | {
+      state: 'ready';
+      lab: { name: string; workers: string[]; namespace: string; variables: Record<string, string>; unsupported: Record<string, string> };
+      warning?: string;
+      parked?: 'parked' | 'waking';
+      /** Being reset in place to its starting state: kubectl waits a few seconds; the shell stays. */
+      restoring?: true;
+    }
   | { state: 'lost'; reason: string };
 
 /**
  * Why a shell ended: the learner exited it, it sat idle, the learner restarted it, the lab was
- * reset, or it could not start. After 'restart' and 'reset' the browser reconnects at once.
+ * reset, it could not start, or its workshop ended (the lab is deleted, the learner signed out).
+ * After 'restart' and 'reset' the browser reconnects at once.
  */
-export type ExitReason = 'exited' | 'idle' | 'restart' | 'reset' | 'failed';
+export type ExitReason = 'exited' | 'idle' | 'restart' | 'reset' | 'failed' | 'workshop-ended';
 
 export type ServerFrame =
   /**
@@ -108,4 +122,4 @@ export type ServerFrame =
   | { type: 'pong'; t: number }
   /** The shell ended; the socket closes next (closeCodes.ended). */
   | { type: 'exit'; code: number | null; reason: ExitReason; message: string }
-  | { type: 'error'; message: string; hint?: string };
+  | ErrorFrame;

@@ -1,7 +1,8 @@
 // A running exam: the countdown, the lab's state, answers saved as they change (never checked
 // while the exam runs), and the submit confirmation. At time-out the server grades; the page reloads.
 import { useStylesheet, api, clock } from '../pages/api.js';
-import { mountTerminal } from '../terminal.js';
+import { mountTerminal, type TerminalHandle } from '../terminal.js';
+import { setupTerminalPane } from '../ui/terminal-pane.js';
 
 interface Me {
   sitting: { state: string; deadline: string; preparing: boolean } | null;
@@ -46,7 +47,8 @@ function start(): void {
       /* try again at the next poll */
     }
   };
-  void poll();
+  // The clock shows as soon as the first poll answers, not a second later (a new tab, a reload).
+  void poll().then(tick);
   setInterval(tick, 1000);
   setInterval(() => void poll(), 5000);
 
@@ -63,9 +65,9 @@ function start(): void {
     const read = (): unknown => {
       if (kind === 'single') {
         const c = q.querySelector<HTMLInputElement>('input[type=radio]:checked');
-        return c ? Number(c.value) : undefined;
+        return c ? c.value : undefined;
       }
-      if (kind === 'multiple') return [...q.querySelectorAll<HTMLInputElement>('input[type=checkbox]:checked')].map((c) => Number(c.value));
+      if (kind === 'multiple') return [...q.querySelectorAll<HTMLInputElement>('input[type=checkbox]:checked')].map((c) => c.value);
       if (kind === 'short') return q.querySelector<HTMLInputElement>('input[type=text]')?.value ?? '';
       if (kind === 'order') return [...q.querySelectorAll<HTMLElement>('ol.order > li')].map((li) => li.dataset.option ?? '');
       return undefined;
@@ -92,14 +94,46 @@ function start(): void {
     });
   });
 
-  // The terminal into the candidate's exam lab (the same terminal as on lesson pages).
-  const host = document.getElementById('terminal');
-  if (host) {
-    const t = mountTerminal(host, { onLab: () => void poll() });
+  // The terminal into the candidate's exam lab, in the same pane as on lesson pages: a second tab
+  // takes the shell over, and this one says so and offers to take it back.
+  const paneEl = document.getElementById('terminal');
+  const host = document.getElementById('terminal-host');
+  if (paneEl && host) {
+    let t: TerminalHandle | undefined;
+    // An exam page has no reset: a lost lab is for the person running the exam.
+    const pane = setupTerminalPane(paneEl, () => t, { lostLabHint: 'Tell the person running the exam: this page cannot create a new lab.' });
+    t = mountTerminal(host, {
+      onLab: (s) => {
+        pane.lab(s);
+        void poll();
+      },
+      onState: (s) => pane.state(s),
+      onError: (m, hint) => pane.error(m, hint),
+    });
     (window as unknown as { kubelab?: unknown }).kubelab = { terminal: () => t };
-    window.addEventListener('resize', () => t.fit());
+    window.addEventListener('resize', () => t?.fit());
   }
 }
 
-if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
-else start();
+/** After submitting: the page waits for grading and for the instructor to release the results, then shows them. */
+function waitForResults(el: HTMLElement): void {
+  const examId = Number(el.dataset.exam);
+  const check = async () => {
+    try {
+      const me = await api<{ sitting: { state: string } | null; results: unknown[] | null }>(`/api/exams/${examId}/me`);
+      if (me.results || me.sitting?.state !== el.dataset.state) location.reload();
+    } catch {
+      /* try again at the next poll */
+    }
+  };
+  setInterval(() => void check(), 5000);
+}
+
+function main(): void {
+  const waiting = document.getElementById('exam-waiting');
+  if (waiting) return waitForResults(waiting);
+  start();
+}
+
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', main);
+else main();

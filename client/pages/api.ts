@@ -1,4 +1,4 @@
-/** Small helpers every page script of accounts, workshops, quizzes and exams shares. */
+/** Small helpers every page script shares (the lesson page, accounts, workshops, quizzes, exams): the one JSON API helper among them. */
 
 /** The session's CSRF token, from <meta name="csrf-token"> (pages put it there; no inline script). */
 export function csrfToken(): string {

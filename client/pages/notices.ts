@@ -18,6 +18,17 @@ interface WorkshopInfo {
 
 const seenKey = (workshopId: number) => `kubelab.notices.seen.${workshopId}`;
 
+/**
+ * What a workshop learner is told when the workshop ends, on every open page (the notices bar and
+ * the terminal). It says what the server did: labs deleted, learners signed out, results kept.
+ */
+export const workshopEnded = {
+  title: 'The workshop has ended.',
+  detail: 'Your lab is deleted and this browser is signed out. Your results stay with your instructor, who can export them.',
+  where: 'To keep practising, join another workshop with a new code or sign in with an account.',
+  link: { href: '/join', label: 'Join another workshop' },
+};
+
 export async function mountNotices(): Promise<void> {
   if (!document.querySelector('meta[name="csrf-token"]')) return; // not signed in
   let data: { workshop: WorkshopInfo | null; messages: Message[] };
@@ -35,13 +46,35 @@ export async function mountNotices(): Promise<void> {
   }
   const time = el('span', { class: 'time-left' });
   const latest = el('div', { class: 'message-list' });
-  bar.replaceChildren(el('div', { class: 'notices-inner' }, el('a', { href: '/workshop', class: 'workshop-title' }, workshop.title), time, latest));
-  bar.classList.add('active');
+  const barEl = bar;
+  barEl.replaceChildren(el('div', { class: 'notices-inner' }, el('a', { href: '/workshop', class: 'workshop-title' }, workshop.title), time, latest));
+  barEl.classList.add('active');
 
+  let ended = false;
   const tick = () => {
+    if (ended) return;
     const left = (Date.parse(workshop.closesAt) - Date.now()) / 1000;
-    time.textContent = workshop.state === 'ended' || left <= 0 ? 'The workshop has ended.' : `${clock(left)} left`;
+    if (workshop.state === 'ended' || left <= 0) return showEnded();
+    time.textContent = `${clock(left)} left`;
     time.classList.toggle('soon', left > 0 && left < 600);
+  };
+  // The end replaces the bar: what happened to the lab and the results, and where to go.
+  const showEnded = () => {
+    ended = true;
+    // The workshop's own page: its badge follows (it said "open" while the page was open).
+    const badge = document.getElementById('workshop-state');
+    if (badge) {
+      badge.textContent = 'ended';
+      badge.className = 'state ended';
+    }
+    const ends = document.getElementById('workshop-ends');
+    if (ends) ends.textContent = 'ended';
+    barEl.classList.add('ended');
+    barEl.replaceChildren(
+      el('div', { class: 'notices-inner', role: 'alert' },
+        el('p', { class: 'message' }, el('strong', {}, workshopEnded.title), ' ', workshopEnded.detail, ' ', workshopEnded.where),
+        el('a', { href: workshopEnded.link.href, class: 'btn btn-small' }, workshopEnded.link.label)),
+    );
   };
   tick();
   setInterval(tick, 1000);
@@ -68,5 +101,6 @@ export async function mountNotices(): Promise<void> {
   stream.addEventListener('workshop', (ev) => {
     workshop = JSON.parse((ev as MessageEvent<string>).data) as WorkshopInfo;
     tick();
+    if (ended) stream.close();
   });
 }

@@ -8,6 +8,8 @@ interface Question {
   id: string;
   kind: 'single' | 'multiple' | 'order' | 'short';
   prompt: string;
+  /** The prompt's inline Markdown, rendered and escaped by the server. */
+  promptHtml?: string;
   options?: string[];
   answered: { answer: unknown; correct: boolean; explanation: string } | null;
 }
@@ -48,15 +50,23 @@ function questionItem(lessonId: string, q: Question, onVerdict: () => void): HTM
   const verdict = el('div', { class: 'verdict', 'aria-live': 'polite' });
   const form = el('form', { class: 'stack' });
   let read: () => unknown;
+  const prompt = (tag: 'legend' | 'p' | 'label') => {
+    const p = el(tag, { class: 'prompt' });
+    // promptHtml comes from the server's markdown renderer (raw HTML off, everything escaped).
+    if (q.promptHtml) p.innerHTML = q.promptHtml;
+    else p.textContent = q.prompt;
+    return p;
+  };
   switch (q.kind) {
     case 'single':
     case 'multiple': {
       const type = q.kind === 'single' ? 'radio' : 'checkbox';
-      const fieldset = el('fieldset', {}, el('legend', { class: 'prompt' }, q.prompt));
-      q.options!.forEach((o, i) => fieldset.append(el('label', { class: 'choice' }, el('input', { type, name, value: String(i) }), ' ', o)));
+      const fieldset = el('fieldset', {}, prompt('legend'));
+      // Shown in this learner's order; the answer goes back as option texts.
+      q.options!.forEach((o) => fieldset.append(el('label', { class: 'choice' }, el('input', { type, name, value: o }), ' ', o)));
       form.append(fieldset);
       read = () => {
-        const chosen = [...form.querySelectorAll<HTMLInputElement>(`input[name="${name}"]:checked`)].map((i) => Number(i.value));
+        const chosen = [...form.querySelectorAll<HTMLInputElement>(`input[name="${name}"]:checked`)].map((i) => i.value);
         return q.kind === 'single' ? chosen[0] : chosen;
       };
       break;
@@ -72,13 +82,15 @@ function questionItem(lessonId: string, q: Question, onVerdict: () => void): HTM
         list.append(item);
       };
       q.options!.forEach(addItem);
-      form.append(el('p', { class: 'prompt' }, q.prompt), el('p', { class: 'muted small' }, 'Put these in order with the arrows.'), list);
+      form.append(prompt('p'), el('p', { class: 'muted small' }, 'Put these in order with the arrows.'), list);
       read = () => [...list.children].map((c) => (c as HTMLElement).dataset.option ?? '');
       break;
     }
     case 'short': {
       const input = el('input', { type: 'text', name, maxlength: '1000', autocomplete: 'off' });
-      form.append(el('label', { class: 'prompt' }, q.prompt, input));
+      const label = prompt('label');
+      label.append(input);
+      form.append(label);
       read = () => input.value;
       break;
     }
@@ -116,7 +128,7 @@ function questionItem(lessonId: string, q: Question, onVerdict: () => void): HTM
 function restore(form: HTMLFormElement, q: Question, answer: unknown): void {
   if (q.kind === 'single' || q.kind === 'multiple') {
     const chosen = new Set(Array.isArray(answer) ? answer : [answer]);
-    form.querySelectorAll<HTMLInputElement>('input').forEach((i) => (i.checked = chosen.has(Number(i.value))));
+    form.querySelectorAll<HTMLInputElement>('input').forEach((i) => (i.checked = chosen.has(i.value)));
   } else if (q.kind === 'short' && typeof answer === 'string') {
     const input = form.querySelector<HTMLInputElement>('input[type=text]');
     if (input) input.value = answer;

@@ -11,7 +11,8 @@ export function setupCodeBlocks(root: HTMLElement, run: (command: string) => boo
     if (button.dataset.action === 'copy') {
       void copyText(code.replace(/\n$/, '')).then((ok) => flash(button, ok ? 'Copied' : 'Copy failed'));
     } else if (button.dataset.action === 'run') {
-      if (run(code)) flash(button, 'Sent');
+      // Ctrl-C first for `interrupt` blocks; the terminal sends it as typed input, like a keypress.
+      if (run(button.dataset.interrupt === 'true' ? `\x03${code}` : code)) flash(button, 'Sent');
       else announce('The terminal is not connected yet. Wait for your lab, then try again.', 'error');
     }
   });

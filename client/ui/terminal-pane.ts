@@ -6,6 +6,7 @@ import type { ConnectionState } from '../terminal/connection.js';
 import type { TerminalHandle } from '../terminal.js';
 import type { LabStatusView } from '../../shared/terminal-protocol.js';
 import { h } from './dom.js';
+import { workshopEnded } from '../pages/notices.js';
 
 export interface TerminalPane {
   state(s: ConnectionState): void;
@@ -13,16 +14,23 @@ export interface TerminalPane {
   error(message: string, hint?: string): void;
 }
 
-export function setupTerminalPane(pane: HTMLElement, terminal: () => TerminalHandle | undefined): TerminalPane {
+export interface TerminalPaneOptions {
+  /** What to do when the lab is lost, naming only a control this page has (the lesson page's "Create a new lab"; an exam has none). */
+  lostLabHint?: string;
+}
+
+export function setupTerminalPane(pane: HTMLElement, terminal: () => TerminalHandle | undefined, options: TerminalPaneOptions = {}): TerminalPane {
+  const lostLabHint = options.lostLabHint ?? 'Use "Create a new lab" at the top.';
   const conn = pane.querySelector<HTMLElement>('.conn-state')!;
   const overlay = pane.querySelector<HTMLElement>('.terminal-overlay')!;
   let lab: LabStatusView = { state: 'none' };
   let connection: ConnectionState = { kind: 'connecting' };
   let error: { message: string; hint?: string } | undefined;
 
-  const setOverlay = (title: string, detail?: string, action?: { label: string; run: () => void }) => {
+  const setOverlay = (title: string, detail?: string, action?: { label: string; run: () => void } | { label: string; href: string }) => {
     const children: (Node | null)[] = [h('p', { class: 'overlay-title' }, title), detail ? h('p', { class: 'overlay-detail' }, detail) : null];
-    if (action) {
+    if (action && 'href' in action) children.push(h('a', { class: 'btn btn-primary', href: action.href }, action.label));
+    else if (action) {
       const b = h('button', { type: 'button', class: 'btn btn-primary' }, action.label);
       b.addEventListener('click', action.run);
       children.push(b);
@@ -53,6 +61,10 @@ export function setupTerminalPane(pane: HTMLElement, terminal: () => TerminalHan
         overlay.hidden = true;
         return;
       case 'ended':
+        // The workshop ended: the lab is deleted and the session gone, so no new shell is offered.
+        if (connection.reason === 'workshop-ended') return setOverlay(workshopEnded.title, `${workshopEnded.detail} ${workshopEnded.where}`, workshopEnded.link);
+        // The lab went with the shell (reaped, deleted): say so, rather than promise a lab that is gone.
+        if (lab.state === 'none' || lab.state === 'lost') return setOverlay(connection.message, 'A fresh lab is created when you start again; it takes a few seconds.', { label: 'Start a new lab', run: restart });
         return setOverlay(connection.message, 'Your lab is still there. A new shell starts in it.', { label: 'Start a new shell', run: restart });
       case 'replaced':
         return setOverlay('Your terminal is open in another tab.', 'Only one tab at a time shows it.', { label: 'Use it here', run: restart });
@@ -62,7 +74,7 @@ export function setupTerminalPane(pane: HTMLElement, terminal: () => TerminalHan
         if (overlay.hidden) return; // a short drop: keep the screen, the header says we are reconnecting
     }
     if (lab.state === 'creating') return setOverlay('Creating your lab…', `${lab.step} (${Math.min(lab.done + 1, lab.total)} of ${lab.total}). Your own cluster starts in a few seconds.`);
-    if (lab.state === 'lost') return setOverlay('Your lab was lost.', `${lab.reason}. Use "Create a new lab" at the top.`);
+    if (lab.state === 'lost') return setOverlay('Your lab was lost.', `${lab.reason}. ${lostLabHint}`);
     setOverlay(connection.kind === 'reconnecting' ? 'Reconnecting…' : 'Starting your terminal…');
   };
 

@@ -41,6 +41,8 @@ export interface BwrapSpec {
   env: Record<string, string>;
   /** The init script, run by bash as the learner. */
   init: string;
+  /** An open file descriptor holding the seccomp filter (seccomp.ts), loaded just before the shell starts. */
+  seccompFd?: number;
 }
 
 export function bwrapArgs(spec: BwrapSpec): string[] {
@@ -61,9 +63,14 @@ export function bwrapArgs(spec: BwrapSpec): string[] {
     '--ro-bind', `${spec.runDir}/group`, '/etc/group',
     '--ro-bind', `${spec.runDir}/hosts`, '/etc/hosts',
     '--proc', '/proc',
+    // A minimal /dev (null, zero, random, tty, pts), read-only but for a small /dev/shm.
     '--dev', '/dev',
+    '--size', String(spec.limits.shmBytes), '--tmpfs', '/dev/shm',
+    '--remount-ro', '/dev',
     '--size', String(spec.limits.tmpBytes), '--tmpfs', '/tmp',
     '--size', String(spec.limits.homeBytes), '--tmpfs', jailUser.home,
+    // Scenarios written for a lab host say /root for the learner's home: there it is the same folder.
+    '--symlink', jailUser.home, '/root',
     // The learner's own kubeconfig, writable (kubectl config set-context); the grader reads it as data.
     '--bind', `${spec.runDir}/kubeconfig`, `${jailUser.home}/.kube/config`,
     '--ro-bind', `${spec.runDir}/bashrc`, `${jailRunDir}/bashrc`,
@@ -75,6 +82,7 @@ export function bwrapArgs(spec: BwrapSpec): string[] {
     '--clearenv',
   );
   for (const [k, v] of Object.entries(spec.env)) a.push('--setenv', k, v);
+  if (spec.seccompFd !== undefined) a.push('--seccomp', String(spec.seccompFd));
   a.push('--', '/bin/bash', '--noprofile', '--norc', '-c', spec.init);
   return a;
 }

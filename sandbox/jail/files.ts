@@ -1,6 +1,6 @@
 /** The few files a jail is given: its own /etc/passwd, /etc/group and /etc/hosts, and its kubeconfig. */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { parse, stringify } from 'yaml';
+import { withServer } from '../kubeconfig.js';
 import { SandboxError } from '../provider.js';
 
 /** The learner's identity inside every jail. */
@@ -28,22 +28,14 @@ export function hostsFile(hostname: string): string {
  * The learner kubeconfig with every cluster's server pointed at the in-jail endpoint. The API
  * server's certificate must name 127.0.0.1 (kwok's does), so TLS verification stays on.
  */
-export function rewriteKubeconfig(source: string, target: string, server = jailApiServer): void {
-  let doc: { clusters?: { cluster?: { server?: string; 'tls-server-name'?: string } }[] };
+export async function rewriteKubeconfig(source: string, target: string, server = jailApiServer): Promise<void> {
+  let text: string;
   try {
-    doc = parse(readFileSync(source, 'utf8')) as typeof doc;
+    text = readFileSync(source, 'utf8');
   } catch (err) {
     throw new SandboxError(`cannot read the learner kubeconfig ${source}: ${(err as Error).message}`);
   }
-  if (!Array.isArray(doc.clusters) || doc.clusters.length === 0) throw new SandboxError(`the learner kubeconfig ${source} names no cluster`);
-  for (const c of doc.clusters) {
-    if (!c.cluster) continue;
-    const original = c.cluster.server ? new URL(c.cluster.server).hostname.replace(/^\[|\]$/g, '') : '';
-    c.cluster.server = server;
-    // A remote API server (the existing provider) keeps its own name for TLS verification.
-    if (original && !/^(127\.|::1$|localhost$)/.test(original) && !c.cluster['tls-server-name']) c.cluster['tls-server-name'] = original;
-  }
-  writeFileSync(target, stringify(doc), { mode: 0o600 });
+  writeFileSync(target, await withServer(text, server, `the learner kubeconfig ${source}`), { mode: 0o600 });
 }
 
 /** host:port of an https:// API server URL (the lab's, on the host). */

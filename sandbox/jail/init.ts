@@ -18,6 +18,14 @@ export interface JailLimits {
   homeBytes: number;
   /** Size of the private /tmp (tmpfs), in bytes. */
   tmpBytes: number;
+  /** Size of /dev/shm (tmpfs; the rest of /dev is read-only), in bytes. */
+  shmBytes: number;
+  /** Memory of the whole jail, its tmpfs contents included (its control group), in bytes. */
+  memoryBytes: number;
+  /** CPU weight of the whole jail against the server's 100 (its control group). */
+  cpuWeight: number;
+  /** CPU time of the whole jail, in cores (its control group). */
+  cpuCores: number;
 }
 
 export const defaultJailLimits: JailLimits = {
@@ -27,6 +35,10 @@ export const defaultJailLimits: JailLimits = {
   openFiles: 1024,
   homeBytes: 128 * 1024 * 1024,
   tmpBytes: 128 * 1024 * 1024,
+  shmBytes: 64 * 1024 * 1024,
+  memoryBytes: 1024 * 1024 * 1024,
+  cpuWeight: 50,
+  cpuCores: 1,
 };
 
 /** Where the host's per-jail files appear inside the jail. */

@@ -1,5 +1,5 @@
 /**
- * Stopping and starting one control-plane component of a kwok lab (kwokctl 0.7 has no CLI for it).
+ * Stopping and starting one control-plane component of a kwok lab (kwokctl can only stop and start the whole cluster).
  * The component's binary, arguments and work dir come from the kwok.yaml kwokctl saved; its pid and
  * log files follow kwokctl's own layout (pids/<binary>.pid, logs/<binary>.log) so kwokctl's
  * `delete cluster` still finds and stops it.
@@ -11,14 +11,20 @@ import { parseAllDocuments } from 'yaml';
 import { SandboxError, type ControlPlaneComponent } from '../provider.js';
 import { isRunning, pidFromFile, terminate } from './processes.js';
 
-interface SavedComponent {
+export interface SavedComponent {
   name: string;
   binary: string;
   args?: string[];
   workDir?: string;
+  /** Extra environment (the Go runtime settings, kwok.ts labGoMemory). */
+  envs?: { name: string; value?: string }[];
 }
 
-function savedComponent(clusterDir: string, name: ControlPlaneComponent): SavedComponent {
+/** What can be stopped and started: the components a lesson may stop, metrics-server (restarted when it died at start), and the kwok controller (kwok.ts takeOverLeases). */
+export type KwokComponent = ControlPlaneComponent | 'metrics-server' | 'kwok-controller';
+
+/** A component of the lab as kwokctl saved it in kwok.yaml (any of them: etcd, kube-apiserver, …). */
+export function savedComponent(clusterDir: string, name: string): SavedComponent {
   const docs = parseAllDocuments(readFileSync(join(clusterDir, 'kwok.yaml'), 'utf8')).map((d) => d.toJS() as { kind?: string; components?: SavedComponent[] });
   const config = docs.find((d) => d?.kind === 'KwokctlConfiguration');
   const component = config?.components?.find((c) => c.name === name);
@@ -28,12 +34,12 @@ function savedComponent(clusterDir: string, name: ControlPlaneComponent): SavedC
 
 const pidPath = (clusterDir: string, c: SavedComponent) => join(clusterDir, 'pids', basename(c.binary) + '.pid');
 
-export function componentRunning(clusterDir: string, name: ControlPlaneComponent): boolean {
+export function componentRunning(clusterDir: string, name: KwokComponent): boolean {
   const pid = pidFromFile(pidPath(clusterDir, savedComponent(clusterDir, name)));
   return pid !== undefined && isRunning(pid);
 }
 
-export async function setComponentRunning(clusterDir: string, name: ControlPlaneComponent, running: boolean): Promise<void> {
+export async function setComponentRunning(clusterDir: string, name: KwokComponent, running: boolean): Promise<void> {
   const c = savedComponent(clusterDir, name);
   const pidFile = pidPath(clusterDir, c);
   const pid = pidFromFile(pidFile);
@@ -45,7 +51,8 @@ export async function setComponentRunning(clusterDir: string, name: ControlPlane
   if (alive) return;
   const log = openSync(join(clusterDir, 'logs', basename(c.binary) + '.log'), 'a');
   try {
-    const child = spawn(c.binary, c.args ?? [], { cwd: c.workDir ?? clusterDir, detached: true, stdio: ['ignore', log, log] });
+    const env = { ...process.env, ...Object.fromEntries((c.envs ?? []).map((e) => [e.name, e.value ?? ''])) };
+    const child = spawn(c.binary, c.args ?? [], { cwd: c.workDir ?? clusterDir, env, detached: true, stdio: ['ignore', log, log] });
     child.unref();
     writeFileSync(pidFile, String(child.pid));
   } finally {

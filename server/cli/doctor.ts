@@ -5,12 +5,17 @@
  */
 import { configFlags, configInput, type Command } from './common.js';
 import { loadConfig, type Config } from '../config.js';
-import { chooseProvider, providerFor } from '../providers.js';
+import { chooseProvider, providerFor } from '../labs/providers.js';
 import {
   containerEngine,
   containerEngineAvailability,
   findExecutable,
+  hostMissingCapabilities,
+  imageStatus,
   installHints,
+  privilegedProblem,
+  readEngineState,
+  wrapperRuntime,
   kubectlPath,
   locateBinaries,
   run,
@@ -64,6 +69,41 @@ async function bubblewrap(): Promise<Finding> {
   return { name: 'bubblewrap', ok: true, detail: (await versionOf(path, ['--version'])) ?? path };
 }
 
+/** What kind labs need beyond the engine: privileged containers, kind, the node image; and what setup did. */
+async function kindFindings(config: Config, dockerUp: boolean, optional: boolean): Promise<Finding[]> {
+  const found: Finding[] = [];
+  const state = readEngineState(config.cacheDir);
+  if (state?.dockerdPid) found.push({ name: 'dockerd', ok: true, detail: `started by kubelab setup (pid ${state.dockerdPid}, log: ${state.log})`, optional });
+  const missing = hostMissingCapabilities();
+  if (missing.length === 0) {
+    found.push({ name: 'privileged', ok: true, detail: 'the capability bounding set is complete: privileged containers (kind nodes) run with plain runc', optional });
+  } else {
+    const problem = dockerUp ? await privilegedProblem(missing) : undefined;
+    found.push(
+      problem
+        ? { name: 'privileged', ok: false, detail: problem, fix: 'Run `kubelab setup --provider kind` (it starts dockerd with the runtime wrapper).', optional }
+        : {
+            name: 'privileged',
+            ok: dockerUp,
+            detail: dockerUp
+              ? `the capability bounding set lacks ${missing.join(', ')}: docker's default runtime is ${wrapperRuntime}, which removes them from each container's spec and clamps rlimits${state?.wrapper ? ` (${state.wrapper})` : ''}`
+              : `the capability bounding set lacks ${missing.join(', ')}: privileged containers need the runtime wrapper, which setup configures when it starts dockerd`,
+            fix: dockerUp ? undefined : 'Run `kubelab setup --provider kind`.',
+            optional,
+          },
+    );
+  }
+  const built = await imageStatus(config.cacheDir).catch(() => undefined);
+  const kind = built?.kindReady ? built.kind : findExecutable('kind');
+  found.push(kind ? { name: 'kind', ok: true, detail: (await versionOf(kind, ['version'])) ?? kind, optional } : { name: 'kind', ok: false, detail: 'not built', fix: 'Run `kubelab setup --provider kind` (builds kind from the Go module proxy).', optional });
+  found.push(
+    built?.nodeBuilt
+      ? { name: 'kind node image', ok: true, detail: `${built.nodeImage}${built.offlineBuilt ? `; labs start from ${built.offlineImage}, with the workload stand-ins preloaded` : ''}`, optional }
+      : { name: 'kind node image', ok: false, detail: `not built (${built?.nodeImage ?? 'unknown name'})`, fix: 'Run `kubelab images build` (offline; once per pinned version).', optional },
+  );
+  return found;
+}
+
 export async function doctorReport(config: Config): Promise<DoctorReport> {
   const choice = await chooseProvider(config);
   const chosen = choice.provider.name;
@@ -91,7 +131,7 @@ export async function doctorReport(config: Config): Promise<DoctorReport> {
   const engineStatus = await containerEngineAvailability(engine);
   // When the engine is installed but not working, the reason already says what to do.
   host.push({ name: engine, ok: engineStatus.ok, detail: engineStatus.ok ? 'daemon running' : engineStatus.reason!, fix: findExecutable(engine) ? undefined : installHints[engine], optional: containers });
-  host.push(await tool('kind', ['version'], installHints.kind, chosen !== 'kind'));
+  host.push(...(await kindFindings(config, engine === 'docker' && engineStatus.ok, chosen !== 'kind')));
   host.push(await tool('minikube', ['version', '--short'], installHints.minikube, chosen !== 'minikube'));
 
   const providers = {} as DoctorReport['providers'];

@@ -3,7 +3,7 @@ import { relative, resolve } from 'node:path';
 import { configFlags, configInput, type Command } from './common.js';
 import { loadConfig, type Config } from '../config.js';
 import { UserError } from '../errors.js';
-import { chooseProvider } from '../providers.js';
+import { chooseProvider } from '../labs/providers.js';
 import { loadCourse, type Exercise } from '../course.js';
 import { gradeExercise, targetOf, type ExerciseResult, type GradingTarget } from '../grading.js';
 import { targetFromKubeconfig } from '../grading/cli-target.js';

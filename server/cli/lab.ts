@@ -2,7 +2,7 @@
 import { configFlags, configInput, type Command } from './common.js';
 import { loadConfig } from '../config.js';
 import { UserError } from '../errors.js';
-import { chooseProvider } from '../providers.js';
+import { chooseProvider } from '../labs/providers.js';
 import { randomBytes } from 'node:crypto';
 
 const create: Command = {

@@ -6,16 +6,18 @@
 import { UserError } from '../errors.js';
 import { run } from '../../sandbox/index.js';
 
-const runtimePackages: Record<string, string> = { bwrap: 'bubblewrap', socat: 'socat', openssl: 'openssl', jq: 'jq', curl: 'curl', vim: 'vim', nano: 'nano', less: 'less' };
+const runtimePackages: Record<string, string> = { bwrap: 'bubblewrap', socat: 'socat', openssl: 'openssl', jq: 'jq', yq: 'yq', curl: 'curl', vim: 'vim', nano: 'nano', less: 'less' };
 const testPackages: Record<string, string> = { chromium: 'chromium' };
+/** What building the kind node image needs: Debian root filesystems, and gcc for the pause binary. */
+const kindPackages: Record<string, string> = { mmdebstrap: 'mmdebstrap', gcc: 'build-essential' };
 
 async function has(command: string): Promise<boolean> {
   const r = await run('sh', ['-c', 'command -v "$0" >/dev/null', command], { timeoutMs: 5000 });
   return r.code === 0;
 }
 
-export async function ensureSystemPackages(opts: { forTests: boolean }): Promise<void> {
-  const wanted = { ...runtimePackages, ...(opts.forTests ? testPackages : {}) };
+export async function ensureSystemPackages(opts: { forTests: boolean; kind?: boolean }): Promise<void> {
+  const wanted = { ...runtimePackages, ...(opts.forTests ? testPackages : {}), ...(opts.kind ? kindPackages : {}) };
   const missing: string[] = [];
   for (const [command, pkg] of Object.entries(wanted)) if (!(await has(command))) missing.push(pkg);
   if (missing.length === 0) return;

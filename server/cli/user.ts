@@ -4,11 +4,12 @@ import { configFlags, configInput, type Command } from './common.js';
 import { loadConfig } from '../config.js';
 import { UserError } from '../errors.js';
 import { databasePath, openStore } from '../store.js';
-import { hashPassword, passwordProblem } from '../auth.js';
+import { hashPassword, passwordProblem } from '../accounts.js';
 import type { Role } from '../store/users.js';
 
 const roles: Role[] = ['learner', 'instructor', 'admin'];
-export const usernamePattern = /^[a-z0-9][a-z0-9._-]{1,63}$/;
+export { usernamePattern } from '../accounts/passwords.js';
+import { usernamePattern } from '../accounts/passwords.js';
 
 /** The password: the first line of stdin with --password-stdin, else typed twice at a terminal without echo. */
 async function readPassword(fromStdin: boolean): Promise<string> {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseLocated, validate, type LintProblem } from './yaml.js';
 import { exerciseSchema, type ExerciseFile } from './schema.js';
 
-export interface Exercise extends Omit<ExerciseFile, 'setup' | 'solution' | 'cleanup'> {
+export interface Exercise extends Omit<ExerciseFile, 'setup' | 'solution' | 'cleanup' | 'foreground'> {
   lessonId: string;
   /** Absolute path of the exercise folder. */
   dir: string;
@@ -12,6 +12,8 @@ export interface Exercise extends Omit<ExerciseFile, 'setup' | 'solution' | 'cle
   setup?: string;
   solution: string;
   cleanup?: string;
+  /** The foreground file's text: typed into the learner's terminal after setup. */
+  foreground?: string;
 }
 
 export function loadExercise(dir: string, expectedId: string, lessonId: string): { exercise?: Exercise; problems: LintProblem[] } {
@@ -31,14 +33,26 @@ export function loadExercise(dir: string, expectedId: string, lessonId: string):
   needExecutable(data.setup, ['setup']);
   needExecutable(data.solution, ['solution']);
   needExecutable(data.cleanup, ['cleanup']);
+  if (data.foreground && !existsSync(join(dir, data.foreground))) problems.push({ file, line: located.lineOf(['foreground']), message: `${data.foreground} does not exist in ${expectedId}/` });
   data.checks.forEach((c, i) => 'script' in c && needExecutable(c.script, ['checks', i, 'script']));
-  data.trials.forEach((t, i) => needExecutable(t.script, ['trials', i, 'script']));
+  data.trials.forEach((t, i) => {
+    needExecutable(t.script, ['trials', i, 'script']);
+    if (t.then) needExecutable(t.then, ['trials', i, 'then']);
+  });
   if (problems.length) return { problems };
 
   const abs = (rel: string | undefined) => (rel ? join(dir, rel) : undefined);
   return {
     problems,
-    exercise: { ...data, lessonId, dir, setup: abs(data.setup), solution: join(dir, data.solution), cleanup: abs(data.cleanup) },
+    exercise: {
+      ...data,
+      lessonId,
+      dir,
+      setup: abs(data.setup),
+      solution: join(dir, data.solution),
+      cleanup: abs(data.cleanup),
+      foreground: data.foreground ? readFileSync(join(dir, data.foreground), 'utf8') : undefined,
+    },
   };
 }
 

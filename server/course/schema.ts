@@ -1,20 +1,28 @@
 /** Schemas of lesson front matter, quiz questions and exercise.yaml (unknown fields rejected). */
 import { z } from 'zod';
 import { checkSchema } from '../grading/schema.js';
+import type { LabFeature } from '../../sandbox/index.js';
 
 export const idPattern = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const id = z.string().regex(idPattern, 'ids are lowercase letters, digits and dashes');
 const text = z.string().trim().min(1);
 
-const questionBase = { id, prompt: text, explanation: text };
+/**
+ * output: what a command printed, verbatim (a scenario question: "this is what you see; what is
+ * wrong?"). Shown under the prompt in a monospace block; taken from a real lab, not invented.
+ */
+const output = z.string().min(1).max(4000).optional();
+const questionBase = { id, prompt: text, output, explanation: text };
+/** Options are distinct: pages show them shuffled per learner and send the chosen ones back as text. */
+const options = z.array(text).min(2).refine((o) => new Set(o).size === o.length, { message: 'options must be distinct (answers are sent back as option text)' });
 
 const single = z
-  .object({ ...questionBase, kind: z.literal('single'), options: z.array(text).min(2), answer: z.number().int().min(0) })
+  .object({ ...questionBase, kind: z.literal('single'), options, answer: z.number().int().min(0) })
   .strict()
   .refine((q) => q.answer < q.options.length, { message: 'answer is the index of an option (counting from 0)', path: ['answer'] });
 
 const multiple = z
-  .object({ ...questionBase, kind: z.literal('multiple'), options: z.array(text).min(2), answer: z.array(z.number().int().min(0)).min(1) })
+  .object({ ...questionBase, kind: z.literal('multiple'), options, answer: z.array(z.number().int().min(0)).min(1) })
   .strict()
   .refine((q) => q.answer.every((a) => a < q.options.length) && new Set(q.answer).size === q.answer.length, {
     message: 'answer lists distinct indexes of options (counting from 0)',
@@ -22,7 +30,7 @@ const multiple = z
   });
 
 /** Options are written in the right order; the page shuffles them. */
-const order = z.object({ ...questionBase, kind: z.literal('order'), options: z.array(text).min(2) }).strict();
+const order = z.object({ ...questionBase, kind: z.literal('order'), options }).strict();
 
 const short = z.object({ ...questionBase, kind: z.literal('short'), accept: z.array(text).min(1) }).strict();
 
@@ -40,6 +48,8 @@ export const frontMatterSchema = z
     title: text,
     minutes: z.number().int().min(1).max(120),
     goal: text,
+    /** Features the whole lesson needs, e.g. [containers]: the index and the page say which provider to use. */
+    requires: z.array(z.enum(['cluster-scope', 'set-component', 'containers'])).default([]),
     exercises: z.array(id).default([]),
     quiz: z.array(quizQuestionSchema).default([]),
   })
@@ -55,7 +65,9 @@ export const frontMatterSchema = z
 
 export type FrontMatter = z.output<typeof frontMatterSchema>;
 
-export const features = ['cluster-scope', 'set-component', 'containers'] as const;
+/** The lab features an exercise may require (sandbox's LabFeature; 'workers' is a lab's, not an exercise's). */
+export const features = ['cluster-scope', 'set-component', 'containers'] as const satisfies readonly LabFeature[];
+export type RequiredFeature = (typeof features)[number];
 const relativePath = z.string().regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9._/-]+$/, 'a relative path inside the exercise folder');
 
 const trialSchema = z
@@ -66,9 +78,16 @@ const trialSchema = z
     failsWith: text.optional(),
     /** What the trial tries, for test output. */
     note: text.optional(),
+    /**
+     * A control-plane component stopped after the script, then a second script: the state a
+     * learner sees when a controller has not caught up (stale status). Started again afterwards.
+     */
+    thenStop: z.enum(['kube-scheduler', 'kube-controller-manager']).optional(),
+    then: relativePath.optional(),
   })
   .strict()
   .superRefine((t, ctx) => {
+    if (!t.thenStop !== !t.then) ctx.addIssue({ code: 'custom', path: ['then'], message: 'thenStop and then go together: the component stopped, then the script run' });
     if (!t.passes && !t.failsWith) ctx.addIssue({ code: 'custom', path: ['failsWith'], message: 'a failing trial says which word its failure message must contain (failsWith)' });
     if (t.passes && t.failsWith) ctx.addIssue({ code: 'custom', path: ['failsWith'], message: 'failsWith only makes sense for a trial that fails' });
   });
@@ -86,6 +105,17 @@ export const exerciseSchema = z
     setupComponents: z.record(z.enum(['kube-scheduler', 'kube-controller-manager']), z.enum(['stopped', 'running'])).optional(),
     solution: relativePath,
     cleanup: relativePath.optional(),
+    /** Commands typed into the learner's terminal once setup has run (an imported scenario's foreground). */
+    foreground: relativePath.optional(),
+    /**
+     * Scripts (setup, solution, cleanup, script checks) run in the host view: uid 0 in a sandbox whose
+     * /root is the learner's home (read-only for checks), kubectl mapping scenario node names to the
+     * lab's. For imported scenarios, whose scripts expect a lab host. See sandbox/host-view.ts.
+     */
+    hostView: z
+      .object({ nodeNames: z.record(z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, 'a node name'), z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/, 'a lab variable, e.g. worker1')).default({}) })
+      .strict()
+      .optional(),
     hints: z.array(text).default([]),
     checks: z.array(checkSchema).min(1, 'an exercise needs at least one check'),
     trials: z.array(trialSchema).default([]),

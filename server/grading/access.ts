@@ -9,33 +9,50 @@ interface Review {
   status?: { allowed?: boolean; denied?: boolean; reason?: string };
 }
 
-export async function evaluateAccess(client: KubeReader, check: AccessCheck, t: GradingTarget): Promise<Verdict> {
-  const a = check.access;
-  let user: string;
-  let groups: string[];
-  let who: string;
+export interface Identity {
+  user: string;
+  groups: string[];
+  /** How messages name it. */
+  who: string;
+}
+
+/** The identity an access question is about: a user (with groups) or a ServiceAccount. */
+export function identityOf(a: { user?: string; groups?: string[]; serviceAccount?: string }): Identity {
   if (a.serviceAccount) {
     const [ns, name] = a.serviceAccount.split('/') as [string, string];
-    user = `system:serviceaccount:${ns}:${name}`;
     // The groups a ServiceAccount's token carries, so group bindings count as they would for real.
-    groups = ['system:serviceaccounts', `system:serviceaccounts:${ns}`, 'system:authenticated'];
-    who = `ServiceAccount ${name} (namespace ${ns})`;
-  } else {
-    user = a.user!;
-    groups = a.groups ?? ['system:authenticated'];
-    who = `user ${user}`;
+    return { user: `system:serviceaccount:${ns}:${name}`, groups: ['system:serviceaccounts', `system:serviceaccounts:${ns}`, 'system:authenticated'], who: `ServiceAccount ${name} (namespace ${ns})` };
   }
+  return { user: a.user!, groups: a.groups ?? ['system:authenticated'], who: `user ${a.user!}` };
+}
+
+export interface ResourceQuestion {
+  verb: string;
+  group: string;
+  resource: string;
+  subresource?: string;
+  namespace?: string;
+  name?: string;
+}
+
+/** The API server's answer to "may this identity do that?". */
+export async function reviewAccess(client: KubeReader, id: Identity, q: ResourceQuestion): Promise<boolean> {
+  const review = await client.create<Review>('authorization.k8s.io/v1', 'SubjectAccessReview', {
+    apiVersion: 'authorization.k8s.io/v1',
+    kind: 'SubjectAccessReview',
+    spec: { user: id.user, groups: id.groups, resourceAttributes: q },
+  });
+  return review.status?.allowed === true;
+}
+
+export async function evaluateAccess(client: KubeReader, check: AccessCheck, t: GradingTarget): Promise<Verdict> {
+  const a = check.access;
+  const id = identityOf(a);
+  const who = id.who;
   const namespace = a.namespace !== undefined ? fillVariables(a.namespace, t) : undefined;
   const verbs = a.verbs ?? [a.verb!];
   const answers = await Promise.all(
-    verbs.map(async (verb) => {
-      const review = await client.create<Review>('authorization.k8s.io/v1', 'SubjectAccessReview', {
-        apiVersion: 'authorization.k8s.io/v1',
-        kind: 'SubjectAccessReview',
-        spec: { user, groups, resourceAttributes: { verb, resource: a.resource, group: a.group, subresource: a.subresource, namespace, name: a.name } },
-      });
-      return { verb, allowed: review.status?.allowed === true };
-    }),
+    verbs.map(async (verb) => ({ verb, allowed: await reviewAccess(client, id, { verb, resource: a.resource, group: a.group, subresource: a.subresource, namespace, name: a.name }) })),
   );
   const wrong = answers.filter((x) => x.allowed !== check.allowed);
   const what = `${a.resource}${a.subresource ? `/${a.subresource}` : ''}${a.name ? ` ${a.name}` : ''}${namespace ? ` in namespace ${namespace}` : ' cluster-wide'}`;

@@ -6,6 +6,14 @@
  *   dig(obj, 'a.b.c', default)    …or the default
  *   selects(selector, labels)     a LabelSelector / label map / "a=b,c!=d" string matches those labels
  *   ownedBy(obj, kind[, name])    obj's controller (ownerReferences with controller: true) is that kind/name
+ *                                 (by name only: the learner can write that name; see controlledBy)
+ *   controlledBy(obj, owners)     obj's controller reference carries the UID of one of `owners` (objects read
+ *                                 from the API), and that owner is not being deleted
+ *   fresh(obj)                    the controllers have caught up: status.observedGeneration == metadata.generation
+ *   quotaLimit(quota, resource)   the lowest hard limit a ResourceQuota sets on a resource under any of its
+ *                                 names ('pods' and 'count/pods'; 'cpu' and 'requests.cpu'), or null
+ *   boundTo(pod, nodes)           the pod is bound (spec.nodeName, set only at creation or by a binding) to one
+ *                                 of `nodes`, and its PodScheduled condition is not False
  *   condition(obj, type)          status of a condition ("True", "False", "Unknown"), or "" when absent
  *   podSpec(obj)                  the pod spec of a Pod, or of a workload's pod template
  *   securitySetting(obj, container, field)  effective securityContext value: the container's, else the pod's, else null
@@ -66,6 +74,69 @@ export function ownedBy(obj: unknown, kind: string, name?: string): boolean {
   const refs = dig(obj, 'metadata.ownerReferences');
   if (!Array.isArray(refs)) return false;
   return refs.some((r) => isObj(r) && r.controller === true && r.kind === kind && (name === undefined || r.name === name));
+}
+
+/** The UID a controller reference names: the only part of an owner reference a learner cannot aim at a decoy by name. */
+export function controllerUid(obj: unknown): string | undefined {
+  const refs = dig(obj, 'metadata.ownerReferences');
+  if (!Array.isArray(refs)) return undefined;
+  const c = refs.find((r) => isObj(r) && r.controller === true) as Obj | undefined;
+  return typeof c?.uid === 'string' ? c.uid : undefined;
+}
+
+export function controlledBy(obj: unknown, owners: unknown): boolean {
+  const uid = controllerUid(obj);
+  if (!uid) return false;
+  const list = Array.isArray(owners) ? owners : [owners];
+  return list.some((o) => dig(o, 'metadata.uid') === uid && dig(o, 'metadata.deletionTimestamp') === undefined);
+}
+
+/** Status written for the spec as it is now, not for an earlier generation. */
+export function fresh(obj: unknown): boolean {
+  const generation = dig(obj, 'metadata.generation');
+  const observed = dig(obj, 'status.observedGeneration');
+  return generation !== undefined && observed !== undefined && Number(observed) === Number(generation);
+}
+
+/**
+ * Names a ResourceQuota accepts for one limit. Kubernetes counts `pods` and `count/pods` as one
+ * resource, and `cpu`/`memory`/`ephemeral-storage` as their `requests.` forms; every key present
+ * is enforced, so the lowest one is the effective limit.
+ */
+const quotaSynonyms: Record<string, string[]> = {
+  pods: ['pods', 'count/pods'],
+  services: ['services', 'count/services'],
+  secrets: ['secrets', 'count/secrets'],
+  configmaps: ['configmaps', 'count/configmaps'],
+  persistentvolumeclaims: ['persistentvolumeclaims', 'count/persistentvolumeclaims'],
+  replicationcontrollers: ['replicationcontrollers', 'count/replicationcontrollers'],
+  resourcequotas: ['resourcequotas', 'count/resourcequotas'],
+  'services.loadbalancers': ['services.loadbalancers'],
+  'services.nodeports': ['services.nodeports'],
+  cpu: ['cpu', 'requests.cpu'],
+  memory: ['memory', 'requests.memory'],
+  'ephemeral-storage': ['ephemeral-storage', 'requests.ephemeral-storage'],
+};
+
+export function quotaNames(resource: string): string[] {
+  const r = resource.replace(/^requests\.(cpu|memory|ephemeral-storage)$/, '$1').replace(/^count\/(pods|services|secrets|configmaps|persistentvolumeclaims|replicationcontrollers|resourcequotas)$/, '$1');
+  return quotaSynonyms[r] ?? [resource];
+}
+
+export function quotaLimit(quota: unknown, resource: string): number | null {
+  const hard = dig(quota, 'spec.hard');
+  if (!isObj(hard)) return null;
+  const values = quotaNames(resource).filter((k) => hard[k] !== undefined).map((k) => quantityOf(hard[k]));
+  return values.length ? Math.min(...values) : null;
+}
+
+export function boundTo(pod: unknown, nodes: unknown): boolean {
+  const name = dig(pod, 'spec.nodeName');
+  if (typeof name !== 'string' || !name) return false;
+  const list = Array.isArray(nodes) ? nodes : [nodes];
+  // A binding sets PodScheduled True; a pod created with spec.nodeName skips the scheduler and may
+  // carry no such condition at all (kwok's kubelet never writes one). It is the binding that counts.
+  return list.some((n) => (typeof n === 'string' ? n : dig(n, 'metadata.name')) === name) && condition(pod, 'PodScheduled') !== 'False';
 }
 
 function condition(obj: unknown, type: string): string {
@@ -227,6 +298,10 @@ export const helperFuncs: CelFunc[] = [
   })),
   celFunc('ownedBy', [D, S], B, js((o: unknown, k: string) => ownedBy(o, k))),
   celFunc('ownedBy', [D, S, S], B, js((o: unknown, k: string, n: string) => ownedBy(o, k, n))),
+  celFunc('controlledBy', [D, D], B, js(controlledBy)),
+  celFunc('fresh', [D], B, js(fresh)),
+  celFunc('quotaLimit', [D, S], D, js(quotaLimit)),
+  celFunc('boundTo', [D, D], B, js(boundTo)),
   celFunc('condition', [D, S], S, js(condition)),
   celFunc('podSpec', [D], D, js((o: unknown) => podSpecOf(o) ?? null)),
   celFunc('securitySetting', [D, S, S], D, js(securitySetting)),

@@ -16,5 +16,5 @@ export async function targetFromKubeconfig(path: string): Promise<GradingTarget>
     .map((n) => n.name);
   const variables: Record<string, string> = { lab: basename(path), namespace: 'default' };
   workers.forEach((w, i) => (variables[`worker${i + 1}`] = w));
-  return { name: basename(path), grader: path, learner: path, variables, workers };
+  return { name: basename(path), grader: path, learner: path, admin: path, variables, workers };
 }

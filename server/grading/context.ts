@@ -1,35 +1,32 @@
 /**
  * kubeconfig checks: the learner's kubeconfig file, read on the server side (never executed or
  * trusted beyond its YAML), exposed to CEL as `context`: name, namespace (effective, "default"
- * when unset), namespaceSet, cluster, user.
+ * when unset), namespaceSet, cluster, user, contexts (the names of every context in the file) and
+ * labContext (the name of the context the lab gave the learner, read from the lab's own grader
+ * kubeconfig, which the platform writes with the same context name; '' when unknown).
  */
-import { readFile } from 'node:fs/promises';
-import { parse } from 'yaml';
+import { readLearnerContext, readLearnerContexts } from '../../sandbox/index.js';
 import { evaluate, renderTemplate, toCel } from './cel.js';
 import type { KubeconfigCheck } from './schema.js';
 import { labBindings, type GradingTarget } from './target.js';
-import type { Verdict } from './result.js';
+import { learnerSafe, type Verdict } from './result.js';
 
-interface KubeconfigDoc {
-  'current-context'?: string;
-  contexts?: { name?: string; context?: { namespace?: string; cluster?: string; user?: string } }[];
-}
-
-export async function learnerContext(path: string): Promise<Record<string, unknown>> {
-  const text = await readFile(path, 'utf8');
-  const doc = (parse(text) ?? {}) as KubeconfigDoc;
-  const name = doc['current-context'] ?? '';
-  const ctx = (doc.contexts ?? []).find((c) => c?.name === name)?.context ?? {};
-  return { name, namespace: ctx.namespace || 'default', namespaceSet: !!ctx.namespace, cluster: ctx.cluster ?? '', user: ctx.user ?? '' };
+/**
+ * The learner's current context and every context's name; their file is untrusted, so it is read
+ * bounded and parsed off the main thread. The lab's own context name comes from its grader kubeconfig.
+ */
+export async function learnerContext(path: string, labKubeconfig?: string): Promise<Record<string, unknown>> {
+  const labContext = labKubeconfig ? await readLearnerContext(labKubeconfig).then((c) => c.name, () => '') : '';
+  return { ...(await readLearnerContexts(path)), labContext };
 }
 
 export async function evaluateKubeconfig(check: KubeconfigCheck, t: GradingTarget): Promise<Verdict> {
   if (!t.learner) return { passed: false, message: 'there is no learner kubeconfig to read for this lab (checking with --kubeconfig grades cluster state only)' };
   let context: Record<string, unknown>;
   try {
-    context = await learnerContext(t.learner);
+    context = await learnerContext(t.learner, t.grader);
   } catch (err) {
-    return { passed: false, message: `the learner's kubeconfig cannot be read: ${(err as Error).message}` };
+    return { passed: false, message: `your kubeconfig cannot be read: ${learnerSafe((err as Error).message)}` };
   }
   const bindings = { ...labBindings(t), context: toCel(context) };
   const r = evaluate(check.expect, bindings);

@@ -1,5 +1,5 @@
 /**
- * A small Kubernetes API client for the grader: reads a kubeconfig with @kubernetes/client-node
+ * A small Kubernetes API client for the grader: reads a kubeconfig through sandbox/kubeconfig.ts (client-node's KubeConfig
  * (so every auth form a provider may use works), then talks HTTPS itself with a keep-alive agent
  * and hard timeouts. Grading must answer in milliseconds and must never hang on a dead lab; a
  * plain request with a deadline gives both, where spawning kubectl per check would cost ~150 ms.
@@ -7,6 +7,7 @@
 import { Agent, request as httpsRequest, type RequestOptions } from 'node:https';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { statSync } from 'node:fs';
+import { connectionOf } from '../../sandbox/index.js';
 
 /** The lab's API server did not answer (refused, reset, or too slow). */
 export class ApiUnreachable extends Error {
@@ -31,6 +32,15 @@ export interface Resource {
   base: string;
 }
 
+/** A resource or subresource as discovery describes it, for authorisation questions. */
+export interface ServedResource {
+  group: string;
+  resource: string;
+  subresource?: string;
+  namespaced: boolean;
+  verbs: string[];
+}
+
 export type KubeObject = Record<string, unknown> & { metadata?: { name?: string; namespace?: string; uid?: string; resourceVersion?: string; labels?: Record<string, string>; ownerReferences?: unknown[] } };
 
 export interface WatchHandle {
@@ -38,6 +48,22 @@ export interface WatchHandle {
 }
 
 const defaultTimeoutMs = 5_000;
+/**
+ * The largest answer the grader reads from a lab, whose contents the learner controls: a list of
+ * 2000 large ConfigMaps must not be buffered whole (nor parsed on the thread every terminal shares).
+ * Checks read a handful of objects; 16 MiB is hundreds of times what they need.
+ */
+export const maxResponseBytes = 16 * 1024 * 1024;
+/** The largest single watch event; an object in etcd is at most 1.5 MiB. */
+const maxWatchLineBytes = 4 * 1024 * 1024;
+
+/** The lab answered with more than the grader reads. */
+export class ApiTooLarge extends Error {
+  constructor(path: string) {
+    super(`the lab's answer to ${path.split('?')[0]} is larger than ${maxResponseBytes / 1024 / 1024} MiB; delete what you created in bulk, or Reset lab`);
+    this.name = 'ApiTooLarge';
+  }
+}
 
 export class KubeClient {
   private readonly discovery = new Map<string, Promise<Map<string, Resource>>>();
@@ -49,15 +75,7 @@ export class KubeClient {
   ) {}
 
   static async fromFile(path: string): Promise<KubeClient> {
-    // Loaded on first use: the library takes most of a second to import, and lint never needs it.
-    const { KubeConfig } = await import('@kubernetes/client-node');
-    const kc = new KubeConfig();
-    kc.loadFromFile(path);
-    const cluster = kc.getCurrentCluster();
-    if (!cluster) throw new Error(`${path} has no current cluster`);
-    const opts: RequestOptions = {};
-    await kc.applyToHTTPSOptions(opts);
-    const server = new URL(cluster.server);
+    const { server, https: opts } = await connectionOf(path);
     const agent =
       server.protocol === 'https:'
         ? new Agent({
@@ -67,7 +85,10 @@ export class KubeClient {
             servername: opts.servername,
             rejectUnauthorized: opts.rejectUnauthorized,
             keepAlive: true,
-            maxSockets: 16,
+            // Watches hold a socket each for as long as they run (live feedback per exercise and
+            // kind, the cluster map's eight): a cap here would queue a lab's later lists and
+            // watches behind them forever. How many run is bounded by those features instead.
+            maxSockets: Infinity,
           })
         : undefined;
     return new KubeClient(server, { headers: opts.headers, auth: opts.auth }, agent);
@@ -104,7 +125,15 @@ export class KubeClient {
         timeoutMs,
         (res) => {
           const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
+          let size = 0;
+          res.on('data', (c: Buffer) => {
+            size += c.length;
+            if (size <= maxResponseBytes) return void chunks.push(c);
+            clearTimeout(deadline);
+            chunks.length = 0;
+            reject(new ApiTooLarge(path));
+            req.destroy();
+          });
           res.on('error', (err) => {
             clearTimeout(deadline);
             reject(new ApiUnreachable(err.message));
@@ -152,6 +181,29 @@ export class KubeClient {
     const found = (await p).get(kind);
     if (!found) throw new ApiError(404, `the API server has no kind ${kind} in ${apiVersion}`);
     return found;
+  }
+
+  /**
+   * Every resource and subresource the API server serves, from discovery of every group (all its
+   * versions: a resource served only in a non-preferred version is still authorised by group and
+   * name), deduplicated by group and name.
+   */
+  async servedResources(): Promise<ServedResource[]> {
+    const core = await this.must<{ versions: string[] }>('GET', '/api');
+    const groups = await this.must<{ groups: { name: string; versions: { groupVersion: string }[] }[] }>('GET', '/apis');
+    const bases = [...core.versions.map((v) => ({ group: '', path: `/api/${v}` })), ...groups.groups.flatMap((g) => g.versions.map((v) => ({ group: g.name, path: `/apis/${v.groupVersion}` })))];
+    const lists = await Promise.all(bases.map(async (b) => ({ group: b.group, list: await this.must<{ resources: { name: string; namespaced: boolean; verbs?: string[] }[] }>('GET', b.path) })));
+    const found = new Map<string, ServedResource>();
+    for (const { group, list } of lists) {
+      for (const r of list.resources) {
+        const [resource, subresource] = r.name.split('/') as [string, string | undefined];
+        const key = `${group}|${r.name}`;
+        const before = found.get(key);
+        const verbs = new Set([...(before?.verbs ?? []), ...(r.verbs ?? [])]);
+        found.set(key, { group, resource, subresource, namespaced: r.namespaced, verbs: [...verbs] });
+      }
+    }
+    return [...found.values()];
   }
 
   async collectionPath(apiVersion: string, kind: string, namespace?: string): Promise<string> {
@@ -210,6 +262,10 @@ export class KubeClient {
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => {
           buffer += chunk;
+          if (buffer.length > maxWatchLineBytes && !buffer.includes('\n')) {
+            req.destroy();
+            return end(new ApiTooLarge(path));
+          }
           let nl: number;
           while ((nl = buffer.indexOf('\n')) >= 0) {
             const line = buffer.slice(0, nl).trim();
@@ -277,7 +333,7 @@ export function forgetClient(kubeconfig: string): void {
 }
 
 /** What checks need from the API: reads, and creating SubjectAccessReviews. */
-export type KubeReader = Pick<KubeClient, 'get' | 'list' | 'create'>;
+export type KubeReader = Pick<KubeClient, 'get' | 'list' | 'create' | 'servedResources'>;
 
 /**
  * The reads of one evaluation, shared: four checks of one Deployment make one GET, not four, and
@@ -297,5 +353,6 @@ export function sharedReads(client: KubeClient): KubeReader {
     get: (apiVersion, kind, name, namespace) => once(JSON.stringify(['get', apiVersion, kind, name, namespace]), () => client.get(apiVersion, kind, name, namespace)),
     list: (apiVersion, kind, opts = {}) => once(JSON.stringify(['list', apiVersion, kind, opts.namespace, opts.labelSelector, opts.fieldSelector]), () => client.list(apiVersion, kind, opts)),
     create: (apiVersion, kind, body, namespace) => client.create(apiVersion, kind, body, namespace),
+    servedResources: () => once('servedResources', () => client.servedResources()),
   };
 }

@@ -9,16 +9,18 @@
  * - A result is pushed only when it differs from the last one pushed.
  * - Watches that end (the server closes them every few minutes, or the lab went away) are
  *   re-listed and re-opened with backoff; meanwhile grading reports the API as not answering.
- * - The learner's kubeconfig file is polled (kubeconfig checks); exercises with script checks,
- *   whose reads are unknown, are also re-graded every few seconds.
+ * - The learner's kubeconfig file is polled (kubeconfig checks): whichever file the target names
+ *   at that moment, since the shell's own copy appears only once the learner's shell starts.
+ *   Exercises with script checks, whose reads are unknown, are also re-graded every few seconds.
  */
-import { unwatchFile, watchFile } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import type { Exercise } from '../course.js';
 import { gradeExercise, watchedCollections } from '../grading.js';
 import type { Logger } from '../logger.js';
 import { clientFor, type WatchHandle } from './kube.js';
 import type { ExerciseResult } from './result.js';
 import { fillVariables, type GradingTarget } from './target.js';
+import { Timers } from '../timers.js';
 
 export interface LiveOptions {
   debounceMs?: number;
@@ -29,7 +31,7 @@ export interface LiveOptions {
 
 export class LiveFeedback {
   private readonly watches = new Set<WatchHandle>();
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new Timers();
   private stopped = false;
   private debounce?: NodeJS.Timeout;
   private firstPending?: number;
@@ -40,12 +42,17 @@ export class LiveFeedback {
   private poll?: NodeJS.Timeout;
   private readonly cleanups: (() => void)[] = [];
 
+  private readonly target: () => GradingTarget;
+
+  /** `target` may be a function: it is asked again for every evaluation (the learner's kubeconfig may change). */
   constructor(
     private readonly exercise: Pick<Exercise, 'id' | 'dir' | 'checks'>,
-    private readonly target: GradingTarget,
+    target: GradingTarget | (() => GradingTarget),
     private readonly onResult: (r: ExerciseResult) => void,
     private readonly opts: LiveOptions = {},
-  ) {}
+  ) {
+    this.target = typeof target === 'function' ? target : () => target;
+  }
 
   /** The last result pushed, if any. */
   get current(): ExerciseResult | undefined {
@@ -54,15 +61,12 @@ export class LiveFeedback {
 
   async start(): Promise<void> {
     const { collections, learnerKubeconfig, scripts } = watchedCollections(this.exercise);
+    const t = this.target();
     for (const c of collections) {
-      const namespace = c.namespace !== undefined ? fillVariables(c.namespace, this.target) : undefined;
+      const namespace = c.namespace !== undefined ? fillVariables(c.namespace, t) : undefined;
       this.follow(c.apiVersion, c.kind, namespace, 0);
     }
-    if (learnerKubeconfig && this.target.learner) {
-      const file = this.target.learner;
-      watchFile(file, { interval: 250, persistent: false }, () => this.changed());
-      this.cleanups.push(() => unwatchFile(file));
-    }
+    if (learnerKubeconfig) this.pollKubeconfig();
     if (scripts) {
       this.poll = setInterval(() => this.changed(), this.opts.scriptPollMs ?? 5_000);
       this.poll.unref();
@@ -74,7 +78,6 @@ export class LiveFeedback {
     this.stopped = true;
     for (const w of this.watches) w.stop();
     this.watches.clear();
-    for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     if (this.debounce) clearTimeout(this.debounce);
     if (this.poll) clearInterval(this.poll);
@@ -87,13 +90,22 @@ export class LiveFeedback {
     return this.last;
   }
 
-  private later(ms: number, fn: () => void): void {
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      fn();
-    }, ms);
-    t.unref();
-    this.timers.add(t);
+  /** Every 250 ms: has the learner's kubeconfig (the file the target names now) changed? */
+  private pollKubeconfig(): void {
+    let seen = '';
+    const timer = setInterval(() => {
+      const file = this.target().learner;
+      if (!file) return;
+      void stat(file).then(
+        (st) => `${file}|${st.mtimeMs}|${st.size}`,
+        () => `${file}|missing`,
+      ).then((now) => {
+        if (seen && now !== seen) this.changed();
+        seen = now;
+      });
+    }, 250);
+    timer.unref();
+    this.cleanups.push(() => clearInterval(timer));
   }
 
   /** Lists (for a resourceVersion), then watches; on any end, tries again with backoff. */
@@ -104,12 +116,12 @@ export class LiveFeedback {
       if (err) this.opts.log?.debug('live watch ended', { exercise: this.exercise.id, kind, err });
       const n = err ? failures + 1 : 0;
       // A clean end (the server's watch timeout) reconnects at once; errors back off to 10 s.
-      this.later(n === 0 ? 0 : Math.min(10_000, 500 * 2 ** Math.min(n, 5)), () => this.follow(apiVersion, kind, namespace, n));
+      this.timers.later(n === 0 ? 0 : Math.min(10_000, 500 * 2 ** Math.min(n, 5)), () => this.follow(apiVersion, kind, namespace, n));
       if (err) this.changed(); // the state may have changed while nobody watched; the result will say if the API is gone
     };
     void (async () => {
       try {
-        const client = await clientFor(this.target.grader);
+        const client = await clientFor(this.target().grader);
         const path = await client.collectionPath(apiVersion, kind, namespace);
         const { resourceVersion } = await client.list(apiVersion, kind, { namespace });
         if (this.stopped) return;
@@ -155,7 +167,7 @@ export class LiveFeedback {
     }
     this.running = true;
     try {
-      const r = await gradeExercise(this.exercise, this.target);
+      const r = await gradeExercise(this.exercise, this.target());
       const json = JSON.stringify(r);
       if (!this.stopped && (force || json !== this.lastJson)) {
         this.lastJson = json;

@@ -1,6 +1,6 @@
 /** get and list checks: fetch with the grader credential, then decide with CEL. */
 import { evaluate, renderTemplate, toCel } from './cel.js';
-import { ownedBy } from './cel-helpers.js';
+import { controlledBy } from './cel-helpers.js';
 import type { KubeReader, KubeObject } from './kube.js';
 import type { GetCheck, ListCheck, ListQuery, ObjectRef } from './schema.js';
 import { fillVariables, labBindings, type GradingTarget } from './target.js';
@@ -25,15 +25,22 @@ export async function fetchMany(client: KubeReader, q: ListQuery, t: GradingTarg
   });
   if (!q.ownedBy) return items;
   const owner = fillVariables(q.ownedBy.name, t);
-  if (q.ownedBy.kind !== 'Deployment') return items.filter((o) => ownedBy(o, q.ownedBy!.kind, owner));
-  // A Deployment owns its pods through ReplicaSets: find those first.
-  const sets = (await client.list('apps/v1', 'ReplicaSet', { namespace })).items.filter((rs) => ownedBy(rs, 'Deployment', owner));
-  const names = new Set(sets.map((rs) => rs.metadata?.name));
-  return items.filter((o) => (o.metadata?.ownerReferences ?? []).some((r) => {
-    const ref = r as { controller?: boolean; kind?: string; name?: string };
-    return ref.controller === true && ref.kind === 'ReplicaSet' && names.has(ref.name);
-  }));
+  const ownerObject = await client.get(ownerApiVersion[q.ownedBy.kind], q.ownedBy.kind, owner, namespace ?? 'default');
+  if (!ownerObject) return [];
+  if (q.ownedBy.kind !== 'Deployment') return items.filter((o) => controlledBy(o, ownerObject));
+  // A Deployment owns its ReplicaSets, and its pods through them. Ownership is followed by UID,
+  // link by link: a name in an owner reference is the learner's to write, the UID of a live object is not.
+  const sets = (await client.list('apps/v1', 'ReplicaSet', { namespace })).items.filter((rs) => controlledBy(rs, ownerObject));
+  return items.filter((o) => controlledBy(o, ownerObject) || controlledBy(o, sets));
 }
+
+const ownerApiVersion: Record<NonNullable<ListQuery['ownedBy']>['kind'], string> = {
+  Deployment: 'apps/v1',
+  ReplicaSet: 'apps/v1',
+  StatefulSet: 'apps/v1',
+  DaemonSet: 'apps/v1',
+  Job: 'batch/v1',
+};
 
 async function extraBindings(client: KubeReader, check: GetCheck | ListCheck, t: GradingTarget): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};

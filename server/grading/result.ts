@@ -1,22 +1,7 @@
-/** The result shapes grading returns, the HTTP API sends and the browser renders (see docs/grading.md). */
-export interface CheckResult {
-  title: string;
-  passed: boolean;
-  /** What was observed against what was expected on failure; the pass message (or title) on success. */
-  message: string;
-  points: number;
-  maxPoints: number;
-  /** Only on a failed check. */
-  hint?: string;
-}
+/** The result shapes grading returns: the ones the HTTP API sends and the browser renders are shared (shared/exercise.ts). */
+import type { CheckResult, ExerciseResult } from '../../shared/exercise.js';
 
-export interface ExerciseResult {
-  exerciseId: string;
-  passed: boolean;
-  points: number;
-  maxPoints: number;
-  checks: CheckResult[];
-}
+export type { CheckResult, ExerciseResult };
 
 /** What one check evaluator decides, before points and hints are attached. */
 export interface Verdict {
@@ -32,4 +17,18 @@ export function summarise(exerciseId: string, checks: CheckResult[]): ExerciseRe
     maxPoints: checks.reduce((s, c) => s + c.maxPoints, 0),
     checks,
   };
+}
+
+/**
+ * An error's text as a learner may read it: no server paths, no stack. A file that has gone
+ * (ENOENT on a kubeconfig) means the lab was deleted or replaced under the check.
+ */
+export function learnerSafe(message: string): string {
+  if (/\bENOENT\b/.test(message)) return "the lab's files are gone (the lab was deleted or replaced); the check runs again on your current lab";
+  return message
+    .split('\n')
+    .filter((line) => !/^\s+at\s/.test(line))
+    .join(' ')
+    .replace(/'?(?:\/[\w.@+-]+){2,}\/?'?/g, 'a server file')
+    .trim();
 }

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { compileProblem, templateProblems } from './cel.js';
 
-export const checkKinds = ['get', 'list', 'access', 'kubeconfig', 'script'] as const;
+export const checkKinds = ['get', 'list', 'access', 'accessOnly', 'kubeconfig', 'script', 'dryRun', 'probePod', 'networkPolicy', 'steady'] as const;
 export type CheckKind = (typeof checkKinds)[number];
 
 /** Lab variables a check's get/list fields may use as {{name}}: lab, namespace, worker1, worker2, … */
@@ -35,6 +35,8 @@ const common = {
   title: z.string().min(1),
   points: z.number().int().min(0).max(100).default(1),
   hint: z.string().min(1).optional(),
+  /** The part of a larger exercise this check grades (a capstone's "Web tier"): results show each part as a heading over its checks. */
+  part: z.string().trim().min(1).max(60).optional(),
   /** Failure message; {{ cel }} placeholders are filled from the evaluated state. */
   message: messageTemplate.optional(),
   /** Message when the check passes; the title when absent. */
@@ -92,8 +94,28 @@ const accessQuery = z
 
 const accessCheck = z.object({ ...common, access: accessQuery, allowed: z.boolean() }).strict();
 
+/** One right an accessOnly check grants; without a namespace it counts in every namespace and cluster-wide. */
+const accessGrant = z
+  .object({ verbs: z.array(name).min(1), resource: name, group: z.string().default(''), subresource: name.optional(), namespace: templated.optional() })
+  .strict();
+
+const accessOnlyQuery = z
+  .object({
+    user: name.optional(),
+    groups: z.array(name).optional(),
+    serviceAccount: z.string().regex(/^[a-z0-9-]+\/[a-z0-9.-]+$/, 'write a ServiceAccount as namespace/name').optional(),
+    /** The rights the identity may have; anything else the API server allows it fails the check. */
+    allow: z.array(accessGrant).default([]),
+  })
+  .strict()
+  .superRefine((a, ctx) => {
+    if (!a.user === !a.serviceAccount) ctx.addIssue({ code: 'custom', message: 'name exactly one of user or serviceAccount' });
+  });
+
+const accessOnlyCheck = z.object({ ...common, accessOnly: accessOnlyQuery }).strict();
+
 const kubeconfigCheck = z
-  .object({ ...common, kubeconfig: z.literal('learner'), expect: cel('context (name, namespace, namespaceSet, cluster, user), lab variables') })
+  .object({ ...common, kubeconfig: z.literal('learner'), expect: cel('context (name, namespace, namespaceSet, cluster, user, contexts, labContext), lab variables') })
   .strict();
 
 const scriptCheck = z
@@ -106,14 +128,88 @@ const scriptCheck = z
   })
   .strict();
 
-const byKind = { get: getCheck, list: listCheck, access: accessCheck, kubeconfig: kubeconfigCheck, script: scriptCheck } as const;
+/** What a dryRun and a probePod check send (server/grading/probe.ts). */
+export const dryRunQuery = z
+  .object({
+    /** The whole object to send, as a manifest would write it (apiVersion, kind, metadata, …). */
+    object: z
+      .object({ apiVersion: z.string().min(1), kind: z.string().min(1), metadata: z.object({ name: z.string().min(1), namespace: templated.optional() }).passthrough() })
+      .passthrough(),
+  })
+  .strict();
+
+export const probePodQuery = z
+  .object({
+    namespace: templated.default('default'),
+    /** The probe Pod's nodeSelector, e.g. {kubelab.io/worker: "1"}. */
+    nodeSelector: z.record(z.string()).optional(),
+    /** The node it must land on (lab variables allowed: "{{worker1}}"). */
+    node: templated.optional(),
+    timeoutSeconds: z.number().positive().max(30).default(8),
+  })
+  .strict();
+
+export type DryRunQuery = z.output<typeof dryRunQuery>;
+export type ProbePodQuery = z.output<typeof probePodQuery>;
+
+/** The flows a networkPolicy check judges (server/grading/network-policy.ts). */
+const pairKey = /^[a-z][a-z0-9-]*:[0-9]{1,5}$/;
+
+export const networkPolicyQuery = z
+  .object({
+    namespace: z.string().min(1),
+    /** Named pods of the namespace, each by label selector: {web: "app=web", …}. */
+    pods: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/), z.string().min(1)),
+    /** Also judge sources in another namespace (named "outsider" in `allow`). */
+    outsider: z.boolean().default(true),
+    /** "pod:port" → the sources that may connect (TCP); every other listed source must be refused. */
+    allow: z.record(z.string().regex(pairKey, 'a destination is written pod:port, e.g. api:8080'), z.array(z.string().min(1))),
+  })
+  .strict()
+  .superRefine((q, ctx) => {
+    const known = new Set([...Object.keys(q.pods), ...(q.outsider ? ['outsider'] : [])]);
+    for (const [dest, sources] of Object.entries(q.allow)) {
+      if (!(dest.split(':')[0]! in q.pods)) ctx.addIssue({ code: 'custom', path: ['allow', dest], message: `${dest} names no pod of pods:` });
+      for (const s of sources) if (!known.has(s)) ctx.addIssue({ code: 'custom', path: ['allow', dest], message: `source ${s} is not one of ${[...known].join(', ')}` });
+    }
+  });
+
+export type NetworkPolicyQuery = z.output<typeof networkPolicyQuery>;
+
+/** Server-side probes with the admin credential (server/grading/probe.ts). */
+const dryRunCheck = z.object({ ...common, dryRun: dryRunQuery, allowed: z.boolean() }).strict();
+const probePodCheck = z.object({ ...common, probePod: probePodQuery }).strict();
+/** NetworkPolicies evaluated pair by pair (server/grading/network-policy.ts). */
+const networkPolicyCheck = z.object({ ...common, networkPolicy: networkPolicyQuery }).strict();
+/** An observation window (server/grading/steady.ts): `value` must not change over `seconds`. */
+const steadyCheck = z
+  .object({ ...common, steady: listQuery, value: cel('objects, lab variables'), seconds: z.number().int().min(1).max(90), expect: cel('objects, before, after, lab variables').optional() })
+  .strict();
+
+const byKind = {
+  get: getCheck,
+  list: listCheck,
+  access: accessCheck,
+  accessOnly: accessOnlyCheck,
+  kubeconfig: kubeconfigCheck,
+  script: scriptCheck,
+  dryRun: dryRunCheck,
+  probePod: probePodCheck,
+  networkPolicy: networkPolicyCheck,
+  steady: steadyCheck,
+} as const;
 
 export type GetCheck = z.output<typeof getCheck>;
 export type ListCheck = z.output<typeof listCheck>;
 export type AccessCheck = z.output<typeof accessCheck>;
+export type AccessOnlyCheck = z.output<typeof accessOnlyCheck>;
 export type KubeconfigCheck = z.output<typeof kubeconfigCheck>;
 export type ScriptCheck = z.output<typeof scriptCheck>;
-export type Check = GetCheck | ListCheck | AccessCheck | KubeconfigCheck | ScriptCheck;
+export type DryRunCheck = z.output<typeof dryRunCheck>;
+export type ProbePodCheck = z.output<typeof probePodCheck>;
+export type NetworkPolicyCheck = z.output<typeof networkPolicyCheck>;
+export type SteadyCheck = z.output<typeof steadyCheck>;
+export type Check = GetCheck | ListCheck | AccessCheck | AccessOnlyCheck | KubeconfigCheck | ScriptCheck | DryRunCheck | ProbePodCheck | NetworkPolicyCheck | SteadyCheck;
 export type ObjectRef = z.output<typeof objectRef>;
 export type ListQuery = z.output<typeof listQuery>;
 
@@ -121,11 +217,16 @@ export function kindOf(check: Check): CheckKind {
   if ('get' in check) return 'get';
   if ('list' in check) return 'list';
   if ('access' in check) return 'access';
+  if ('accessOnly' in check) return 'accessOnly';
   if ('kubeconfig' in check) return 'kubeconfig';
+  if ('dryRun' in check) return 'dryRun';
+  if ('probePod' in check) return 'probePod';
+  if ('networkPolicy' in check) return 'networkPolicy';
+  if ('steady' in check) return 'steady';
   return 'script';
 }
 
-const knownKeys = new Set(['title', 'points', 'hint', 'message', 'passMessage', 'expect', 'allowed', 'args', 'timeoutSeconds', 'with', ...checkKinds]);
+const knownKeys = new Set(['title', 'points', 'hint', 'part', 'message', 'passMessage', 'expect', 'allowed', 'args', 'timeoutSeconds', 'with', 'value', 'seconds', ...checkKinds]);
 
 /**
  * One check: the kind is picked by its key, then that kind's strict schema applies, so an error
@@ -133,7 +234,7 @@ const knownKeys = new Set(['title', 'points', 'hint', 'message', 'passMessage', 
  */
 export const checkSchema: z.ZodType<Check, z.ZodTypeDef, unknown> = z.unknown().transform((raw, ctx): Check => {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    ctx.addIssue({ code: 'custom', message: 'a check is a mapping with a title and one of: get, list, access, kubeconfig, script' });
+    ctx.addIssue({ code: 'custom', message: `a check is a mapping with a title and one of: ${checkKinds.join(', ')}` });
     return z.NEVER;
   }
   const kinds = checkKinds.filter((k) => k in raw);

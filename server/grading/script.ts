@@ -5,14 +5,15 @@
  */
 import { realpathSync } from 'node:fs';
 import { join, sep } from 'node:path';
-import { run } from '../../sandbox/index.js';
+import { run, runInHostView } from '../../sandbox/index.js';
+import type { Exercise } from '../course/exercise.js';
 import type { ScriptCheck } from './schema.js';
-import { scriptEnv, type GradingTarget } from './target.js';
+import { hostViewSpec, scriptEnv, type GradingTarget } from './target.js';
 import type { Verdict } from './result.js';
 
 const maxMessage = 500;
 
-export async function evaluateScript(check: ScriptCheck, exercise: { id: string; dir: string }, t: GradingTarget): Promise<Verdict> {
+export async function evaluateScript(check: ScriptCheck, exercise: Pick<Exercise, 'id' | 'dir' | 'hostView'>, t: GradingTarget): Promise<Verdict> {
   const file = join(exercise.dir, check.script);
   // The schema allows only relative paths without '..'; a symlink must not lead out of the folder either.
   let inside = false;
@@ -25,7 +26,11 @@ export async function evaluateScript(check: ScriptCheck, exercise: { id: string;
   const input = JSON.stringify({ exercise: exercise.id, check: check.title, lab: { name: t.name, variables: t.variables, workers: t.workers } });
   let r;
   try {
-    r = await run(file, check.args, { env: scriptEnv(t, t.grader), cwd: exercise.dir, input, timeoutMs: check.timeoutSeconds * 1000 });
+    const timeoutMs = check.timeoutSeconds * 1000;
+    // An imported scenario's check: the learner's home read-only at /root, the grader credential.
+    r = exercise.hostView
+      ? await runInHostView(hostViewSpec(t, exercise, t.grader, false), check.script, check.args, { input, timeoutMs })
+      : await run(file, check.args, { env: scriptEnv(t, t.grader), cwd: exercise.dir, input, timeoutMs });
   } catch (err) {
     return { passed: false, message: `the check script ${check.script} could not start: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
   }

@@ -1,18 +1,32 @@
-/** The one HTTP error handler: typed errors become { error, hint } with their status; the rest 500. */
+/**
+ * The one HTTP error handler: typed errors become { error, hint } with their status, one status per
+ * cause: bad input 400, not signed in 401, not allowed 403, too many 429, a lab that failed 503
+ * (sandbox errors and a lab API that does not answer), anything else 500. Only typed errors' own
+ * messages reach the browser; a sandbox error's text (paths, commands for the operator) and every
+ * stack go to the log alone.
+ */
 import type { NextFunction, Request, Response } from 'express';
-import { HttpError, UserError } from '../errors.js';
+import { HttpError, LabUnavailable, TooManyRequests, UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { errorPage } from '../page.js';
+import type { Session } from './session.js';
 
-export function errorHandler(log: Logger) {
+/** Renders an error as a page, for a browser that navigated (the layout's; handed in so this handler knows nothing of pages). */
+export type ErrorPage = (status: number, message: string, hint?: string, session?: Session) => string;
+
+export function errorHandler(log: Logger, errorPage: ErrorPage) {
   // Express recognises an error handler by its four parameters.
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     let status = 500;
     let body: { error: string; hint?: string };
+    if (err instanceof Error && labFailures.has(err.name)) {
+      log.warn('lab failure', { method: req.method, path: req.path, err });
+      err = new LabUnavailable();
+    }
+    if (err instanceof TooManyRequests) res.setHeader('Retry-After', String(Math.ceil(err.retryAfterMs / 1000)));
     if (err instanceof HttpError) {
       status = err.status;
       body = { error: err.message, hint: err.hint };
-    } else if (err instanceof UserError || (err instanceof Error && err.name === 'SandboxError')) {
+    } else if (err instanceof UserError) {
       status = 400;
       body = { error: err.message, hint: (err as UserError).hint };
     } else if (isBodyParserError(err)) {
@@ -30,6 +44,9 @@ export function errorHandler(log: Logger) {
     res.status(status).json(body);
   };
 }
+
+/** Errors that mean the learner's lab failed, by name (they come from sandbox/ and the grader's API client). */
+const labFailures = new Set(['SandboxError', 'ApiUnreachable', 'ApiTooLarge']);
 
 function isBodyParserError(err: unknown): err is { status: number; message: string } {
   return typeof err === 'object' && err !== null && 'status' in err && typeof (err as { status: unknown }).status === 'number' && 'type' in err;

@@ -59,7 +59,7 @@ export class Sessions {
     const token = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(24).toString('base64url');
     const expires = new Date(Date.now() + sessionDays * 86400_000).toISOString();
-    this.store.db.prepare('INSERT INTO sessions (id, user_id, csrf_token, expires_at) VALUES (?, ?, ?, ?)').run(hash(token), user.id, csrfToken, expires);
+    this.store.sessions.create({ id: hash(token), userId: user.id, csrfToken, expiresAt: expires });
     return { token, session: { id: hash(token), user, csrfToken } };
   }
 
@@ -67,21 +67,20 @@ export class Sessions {
   fromRequest(req: IncomingMessage): Session | undefined {
     const token = parseCookies(req.headers.cookie)[sessionCookie];
     if (!token || token.length > 200) return undefined;
-    const row = this.store.db
-      .prepare("SELECT id, user_id, csrf_token FROM sessions WHERE id = ? AND expires_at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now')")
-      .get(hash(token)) as { id: string; user_id: number; csrf_token: string } | undefined;
+    const row = this.store.sessions.live(hash(token));
     if (!row) return undefined;
-    const user = this.store.users.byId(row.user_id);
-    return user && { id: row.id, user, csrfToken: row.csrf_token };
+    const user = this.store.users.byId(row.userId);
+    // A disabled account's sessions are removed when it is disabled; this holds even if one was missed.
+    return user && !user.disabledAt ? { id: row.id, user, csrfToken: row.csrfToken } : undefined;
   }
 
   destroy(sessionId: string): void {
-    this.store.db.prepare('DELETE FROM sessions WHERE id = ?').run(sessionId);
+    this.store.sessions.remove(sessionId);
   }
 
   /** Signs a user out everywhere (a closed workshop's learners, a removed account). */
   destroyForUser(userId: number): void {
-    this.store.db.prepare('DELETE FROM sessions WHERE user_id = ?').run(userId);
+    this.store.sessions.removeForUser(userId);
   }
 
   /** The pre-session CSRF token of this visitor, issuing a cookie for a new one if needed. */

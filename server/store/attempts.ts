@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { Db } from '../store.js';
+import type { Db } from './db.js';
 
 export type AttemptTrigger = 'check' | 'live' | 'exam' | 'cli';
 
@@ -89,6 +89,17 @@ export class AttemptsRepo extends EventEmitter<{ recorded: [AttemptRecord] }> {
         : this.db.prepare('SELECT * FROM attempts WHERE user_id = ? ORDER BY id').all(userId)
     ) as AttemptRow[];
     return rows.map((r) => this.withChecks(r));
+  }
+
+  /**
+   * Whether the user's latest check of an exercise (a Check press or a live result that changed
+   * pass/fail) passed; undefined if they have none. Exam attempts do not count: they grade a sitting.
+   */
+  lastPassed(userId: number, exerciseId: string): boolean | undefined {
+    const r = this.db
+      .prepare("SELECT passed FROM attempts WHERE user_id = ? AND exercise_id = ? AND trigger IN ('check', 'live') ORDER BY id DESC LIMIT 1")
+      .get(userId, exerciseId) as { passed: number } | undefined;
+    return r && r.passed === 1;
   }
 
   /** Exercise ids the user has passed at least once. */

@@ -1,9 +1,13 @@
-import type { Db } from '../store.js';
+import type { Db } from './db.js';
+import type { QuizQuestion } from '../course/schema.js';
 
-/** One item of an exam: an exercise graded by its checks, or a quiz question. */
+/**
+ * One item of an exam: an exercise graded by its checks, or a quiz question: one of a lesson's, or
+ * (`own`) one the exam holds itself, which no practice quiz shows (lessonId is then 'exam').
+ */
 export type ExamItem =
   | { key: string; kind: 'exercise'; exerciseId: string; points: number }
-  | { key: string; kind: 'quiz'; lessonId: string; questionId: string; points: number };
+  | { key: string; kind: 'quiz'; lessonId: string; questionId: string; points: number; own?: QuizQuestion };
 
 export type ExamState = 'draft' | 'open' | 'closed';
 export type SittingState = 'in-progress' | 'grading' | 'graded';
@@ -31,6 +35,8 @@ export interface SittingRecord {
   score: number | null;
   maxScore: number | null;
   observed: unknown;
+  /** Per exercise item, the titles of the checks that passed on the untouched lab; null until taken. */
+  baseline: Record<string, string[]> | null;
 }
 
 export interface ItemResult {
@@ -64,6 +70,7 @@ interface SittingRow {
   score: number | null;
   max_score: number | null;
   observed: string | null;
+  baseline: string | null;
 }
 
 const toExam = (r: ExamRow): ExamRecord => ({
@@ -89,6 +96,7 @@ const toSitting = (r: SittingRow): SittingRecord => ({
   score: r.score,
   maxScore: r.max_score,
   observed: r.observed === null ? null : (JSON.parse(r.observed) as unknown),
+  baseline: r.baseline ? (JSON.parse(r.baseline) as Record<string, string[]>) : null,
 });
 
 /** Exams, each candidate's sitting, their answers while it runs, and the graded result per item. */
@@ -132,6 +140,11 @@ export class ExamsRepo {
   /** The clock starts when the candidate's lab is ready: the deadline moves to then + the time limit. */
   setDeadline(sittingId: number, deadline: string): void {
     this.db.prepare("UPDATE exam_sittings SET deadline = ? WHERE id = ? AND state = 'in-progress'").run(deadline, sittingId);
+  }
+
+  /** What the checks said on the untouched lab, taken once the setup ran and before the clock starts. */
+  setBaseline(sittingId: number, baseline: Record<string, string[]>): void {
+    this.db.prepare("UPDATE exam_sittings SET baseline = ? WHERE id = ? AND state = 'in-progress'").run(JSON.stringify(baseline), sittingId);
   }
 
   sitting(id: number): SittingRecord | undefined {

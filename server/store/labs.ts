@@ -1,4 +1,4 @@
-import type { Db } from '../store.js';
+import type { Db } from './db.js';
 
 export type LabState = 'creating' | 'ready' | 'lost' | 'deleting';
 
@@ -48,8 +48,9 @@ export class LabsRepo {
     this.db.prepare('UPDATE labs SET state = ? WHERE name = ?').run(state, name);
   }
 
-  setOwner(name: string, ownerId: number | null): void {
-    this.db.prepare('UPDATE labs SET owner_id = ? WHERE name = ?').run(ownerId, name);
+  /** A pool lab claimed by a learner: owned by them and used now, in one statement (one disk sync). */
+  claim(name: string, ownerId: number): void {
+    this.db.prepare("UPDATE labs SET owner_id = ?, last_used_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE name = ?").run(ownerId, name);
   }
 
   touch(name: string): void {

@@ -1,4 +1,4 @@
-import type { Db } from '../store.js';
+import type { Db } from './db.js';
 
 /** Failed sign-ins counted per key ('account:<username>' or 'address:<ip>'), kept in the database so a restart does not reset them. */
 export interface LoginThrottle {

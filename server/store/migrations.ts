@@ -152,4 +152,19 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (sitting_id, item_key)
   );
   `,
+  // 3: the exercise last set up in each learner's lab (so the next setup cleans it up first, and a
+  // pass restores what it stopped), kept across restarts
+  `
+  CREATE TABLE exercise_setups (
+    user_id      INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    exercise_id  TEXT NOT NULL,
+    set_up_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+  );
+  `,
+  // 4: the checks of each exam item that passed on the untouched lab, so an exam pays only for progress
+  `ALTER TABLE exam_sittings ADD COLUMN baseline TEXT;`,
+  // 5: an admin may disable an account (it keeps its history; it cannot sign in)
+  `ALTER TABLE users ADD COLUMN disabled_at TEXT;`,
+  // 6: a workshop in challenge mode shows its learners no hints and no solutions
+  `ALTER TABLE workshops ADD COLUMN challenge INTEGER NOT NULL DEFAULT 0;`,
 ];

@@ -1,4 +1,4 @@
-import type { Db } from '../store.js';
+import type { Db } from './db.js';
 
 export type Role = 'learner' | 'instructor' | 'admin';
 
@@ -9,6 +9,8 @@ export interface User {
   role: Role;
   passwordHash: string | null;
   createdAt: string;
+  /** When an admin disabled the account (it cannot sign in), or null. */
+  disabledAt: string | null;
 }
 
 interface Row {
@@ -18,6 +20,7 @@ interface Row {
   role: Role;
   password_hash: string | null;
   created_at: string;
+  disabled_at: string | null;
 }
 
 const toUser = (r: Row): User => ({
@@ -27,6 +30,7 @@ const toUser = (r: Row): User => ({
   role: r.role,
   passwordHash: r.password_hash,
   createdAt: r.created_at,
+  disabledAt: r.disabled_at,
 });
 
 export class UsersRepo {
@@ -60,5 +64,18 @@ export class UsersRepo {
 
   setPasswordHash(id: number, hash: string): void {
     this.db.prepare('UPDATE users SET password_hash = ? WHERE id = ?').run(hash, id);
+  }
+
+  setRole(id: number, role: Role): void {
+    this.db.prepare('UPDATE users SET role = ? WHERE id = ?').run(role, id);
+  }
+
+  setDisabled(id: number, disabled: boolean): void {
+    this.db.prepare("UPDATE users SET disabled_at = CASE WHEN ? THEN COALESCE(disabled_at, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) END WHERE id = ?").run(disabled ? 1 : 0, id);
+  }
+
+  /** Admins who can still sign in: the last one may not be disabled or demoted. */
+  activeAdminCount(): number {
+    return (this.db.prepare("SELECT COUNT(*) AS n FROM users WHERE role = 'admin' AND disabled_at IS NULL").get() as { n: number }).n;
   }
 }

@@ -1,4 +1,4 @@
-import type { Db } from '../store.js';
+import type { Db } from './db.js';
 import type { Role } from './users.js';
 
 export interface WorkshopRecord {
@@ -13,6 +13,8 @@ export interface WorkshopRecord {
   closedAt: string | null;
   labsFreedAt: string | null;
   createdAt: string;
+  /** Challenge mode: the workshop's learners see no hints and no solutions. */
+  challenge: boolean;
 }
 
 export interface WorkshopMember {
@@ -42,6 +44,7 @@ interface Row {
   closed_at: string | null;
   labs_freed_at: string | null;
   created_at: string;
+  challenge: number;
 }
 
 const toWorkshop = (r: Row): WorkshopRecord => ({
@@ -56,6 +59,7 @@ const toWorkshop = (r: Row): WorkshopRecord => ({
   closedAt: r.closed_at,
   labsFreedAt: r.labs_freed_at,
   createdAt: r.created_at,
+  challenge: r.challenge === 1,
 });
 
 const now = () => new Date().toISOString();
@@ -64,10 +68,10 @@ const now = () => new Date().toISOString();
 export class WorkshopsRepo {
   constructor(private readonly db: Db) {}
 
-  create(w: { title: string; lessons: string[]; capacity: number; opensAt: string; closesAt: string; joinCode: string; createdBy: number }): WorkshopRecord {
+  create(w: { title: string; lessons: string[]; capacity: number; opensAt: string; closesAt: string; joinCode: string; createdBy: number; challenge?: boolean }): WorkshopRecord {
     const info = this.db
-      .prepare('INSERT INTO workshops (title, lessons, capacity, opens_at, closes_at, join_code, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(w.title, JSON.stringify(w.lessons), w.capacity, w.opensAt, w.closesAt, w.joinCode, w.createdBy);
+      .prepare('INSERT INTO workshops (title, lessons, capacity, opens_at, closes_at, join_code, created_by, challenge) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(w.title, JSON.stringify(w.lessons), w.capacity, w.opensAt, w.closesAt, w.joinCode, w.createdBy, w.challenge ? 1 : 0);
     return this.get(Number(info.lastInsertRowid))!;
   }
 

@@ -15,7 +15,7 @@ import { gradeExercise, targetOf, type ExerciseResult } from '../../server/gradi
 import { clientFor } from '../../server/grading/kube.js';
 import { cleanupExercise, setupExercise, solveExercise } from '../../server/grading/lifecycle.js';
 import { LiveFeedback } from '../../server/grading/live.js';
-import { resetLab } from '../../server/grading/reset.js';
+import { wipeLab } from '../../server/grading/wipe.js';
 
 const runs = Number(process.env.RUNS ?? 30);
 const changes = Number(process.env.CHANGES ?? 20);
@@ -23,7 +23,7 @@ const shapes: [string, string][] = [
   ['first-pod', '3 get checks of one Pod (one GET, shared)'],
   ['tolerate-and-select', '4 get checks of one Deployment + a Node list, 1 list of pods owned through ReplicaSets'],
   ['expose-clusterip', '3 get checks, 1 EndpointSlice list'],
-  ['rbac-read-only', '1 get, 6 access checks = 16 SubjectAccessReviews'],
+  ['rbac-read-only', '1 get, 6 access checks (16 SubjectAccessReviews) and 1 accessOnly check over the whole API'],
   ['namespace-and-context', '1 get, 1 learner-kubeconfig check'],
 ];
 
@@ -54,7 +54,7 @@ try {
 
   for (const [id, shape] of shapes) {
     const ex = exercises.get(id) ?? (() => { throw new Error(`exercise ${id} did not load; run kubelab lint`); })();
-    await resetLab(lab, provider);
+    await wipeLab(lab, provider);
     await setupExercise(ex, lab, provider);
     await solveExercise(ex, lab);
     await gradeUntilPassed(ex, lab);
@@ -70,7 +70,7 @@ try {
   }
 
   // Live feedback: config-in-etcd reads one ConfigMap; creating / deleting it flips pass and fail.
-  await resetLab(lab, provider);
+  await wipeLab(lab, provider);
   const ex = exercises.get('config-in-etcd')!;
   const admin = await clientFor(lab.kubeconfigs.admin);
   let waiting: ((r: ExerciseResult) => void) | undefined;

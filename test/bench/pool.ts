@@ -11,17 +11,13 @@ import { KwokProvider } from '../../sandbox/index.js';
 import { loadConfig, type Config } from '../../server/config.js';
 import { LabManager } from '../../server/labs.js';
 import { createLogger } from '../../server/logger.js';
-import { kwokWorkDir } from '../../server/providers.js';
+import { kwokWorkDir } from '../../server/labs/providers.js';
 import { databasePath, openStore } from '../../server/store.js';
+import { median } from './support/stats.js';
 
 const claims = Number(process.env.CLAIMS ?? 30);
 const coldRuns = Number(process.env.COLD ?? 5);
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 /** Nearest-rank percentile. */
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.max(0, Math.ceil((p / 100) * xs.length) - 1)]!;
 const until = async (probe: () => boolean, timeoutMs = 300_000) => {

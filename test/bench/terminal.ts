@@ -194,7 +194,7 @@ async function main(): Promise<void> {
   let jailedRtt: number[] = [];
   let jailedFlood: Awaited<ReturnType<typeof throughput>> | undefined;
   try {
-    const res = await fetch(`${url}/healthz`);
+    const res = await fetch(`${url}/api/session`);
     const cookie = res.headers.get('set-cookie')!.split(';')[0]!;
     const t = await wsEndpoint(`${url.replace('http', 'ws')}/ws/terminal`, { cookie, origin: url });
     await waitFor(t, 'm$ ', 180_000, true); // the end of the coloured prompt

@@ -8,9 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { launchChromium, terminalLines, waitForTerminal } from '../helpers/browser.js';
+import { launchChromium, terminalLines, typeInTerminal as typeIn, waitForLab, waitForTerminal } from '../helpers/browser.js';
 import { loadCourse } from '../../server/course.js';
 import { packageRoot } from '../../sandbox/index.js';
+import { decodePng, inkAndBackground } from '../helpers/png.js';
 
 const lessonsDir = join(packageRoot, 'lessons');
 const course = loadCourse(lessonsDir);
@@ -23,18 +24,8 @@ let page: Page;
 
 const prompt = /learner@lab-[0-9a-f]+:~\$ $/m;
 
-async function typeInTerminal(text: string): Promise<void> {
-  await page.locator('#terminal-host .xterm-helper-textarea').focus();
-  await page.keyboard.type(text);
-  await page.keyboard.press('Enter');
-}
-
-async function labReady(): Promise<string> {
-  await page.waitForFunction(() => document.getElementById('lab-status')?.dataset.state === 'ready', null, { timeout: 180_000 });
-  await page.waitForFunction(() => document.querySelector<HTMLElement>('.conn-state')?.dataset.kind === 'open', null, { timeout: 30_000 });
-  await waitForTerminal(page, prompt);
-  return (await page.locator('#lab-status .lab-text').textContent()) ?? '';
-}
+const typeInTerminal = (text: string) => typeIn(page, text);
+const labReady = () => waitForLab(page, prompt);
 
 const termCols = () => page.evaluate(() => (window as unknown as { kubelab: { terminal(): { term: { cols: number } } } }).kubelab.terminal().term.cols);
 
@@ -63,13 +54,18 @@ describe('the lesson page', () => {
     if (vars.length) expect(vars.every((v) => v === 'kwok-worker-1')).toBe(true);
   });
 
-  it('runs a Run block in the terminal', async () => {
+  it('runs a Run block in the terminal, and leaves the focus there', async () => {
     const block = page.locator('.code-block.runnable:not(.needs-containers)').first();
     const command = ((await block.locator('code').textContent()) ?? '').split('\n')[0]!.trim();
     await block.scrollIntoViewIfNeeded();
     await block.locator('button[data-action="run"]').click();
     const escaped = command.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     await waitForTerminal(page, new RegExp(`\\$ ${escaped}[\\s\\S]*\\n.*learner@lab-[0-9a-f]+:~\\$ $`, 'm'));
+    // The learner is left in the terminal: what they type next goes to the shell, not the button.
+    expect(await page.evaluate(() => document.getElementById('terminal-host')!.contains(document.activeElement))).toBe(true);
+    await page.keyboard.type('echo typed-after-run');
+    await page.keyboard.press('Enter');
+    await waitForTerminal(page, /^typed-after-run$/m);
   });
 
   it('saves a screenshot of the lesson page at 1280x720', async () => {
@@ -140,6 +136,61 @@ describe('the lesson page', () => {
     await page.waitForFunction(() => document.querySelector<HTMLElement>('.conn-state')?.dataset.kind === 'open', null, { timeout: 30_000 });
   });
 
+  it('draws diagrams readable in both themes: the page never inverts them a second time', async () => {
+    // The diagrams switch their own ink with prefers-color-scheme, which inside an <img> follows the
+    // page's color-scheme. Measure the ink in a screenshot of one: light on dark, dark on light.
+    const img = page.locator('.lesson img.diagram').first();
+    const setTheme = async (t: string) => {
+      await page.evaluate((t) => localStorage.setItem('kubelab-theme', t), t);
+      await page.reload();
+      await img.scrollIntoViewIfNeeded();
+      await img.evaluate((i: HTMLImageElement) => i.decode()); // diagrams load lazily
+    };
+    const ink = async (name: string) => {
+      const png = await img.screenshot({ path: join(packageRoot, '.scratch', 'screenshots', `diagram-${name}.png`) });
+      return inkAndBackground(decodePng(png));
+    };
+    await setTheme('dark');
+    expect(await img.evaluate((i) => getComputedStyle(i).filter)).toBe('none');
+    const dark = await ink('dark');
+    expect(dark.background).toBeLessThan(0.3);
+    expect(dark.inkPixels).toBeGreaterThan(200);
+    expect(dark.ink).toBeGreaterThan(0.6);
+    await setTheme('light');
+    const light = await ink('light');
+    expect(light.background).toBeGreaterThan(0.7);
+    expect(light.inkPixels).toBeGreaterThan(200);
+    expect(light.ink).toBeLessThan(0.4);
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('.conn-state')?.dataset.kind === 'open', null, { timeout: 30_000 });
+  });
+
+  it("shows a scenario question's command output verbatim, in a block that reads in both themes", async () => {
+    const scenario = lesson.quiz.find((q) => q.output !== undefined)!;
+    const question = page.locator(`.question[data-question="${scenario.id}"]`);
+    const block = question.locator('code.quiz-output');
+    for (const theme of ['dark', 'light']) {
+      await page.evaluate((t) => localStorage.setItem('kubelab-theme', t), theme);
+      await page.reload();
+      await question.evaluate((e) => e.scrollIntoView({ block: 'center' }));
+      // Long lines scroll inside the block; the question keeps the lesson's width.
+      const widths = await question.evaluate((q) => ({ question: q.getBoundingClientRect().width, pane: q.closest('section')!.getBoundingClientRect().width, block: q.querySelector('code.quiz-output')!.getBoundingClientRect().width }));
+      expect(widths.block).toBeLessThanOrEqual(widths.question);
+      expect(widths.question).toBeLessThanOrEqual(widths.pane);
+      await question.screenshot({ path: join(packageRoot, '.scratch', 'screenshots', `quiz-question-${theme}.png`) });
+      // Line breaks and column alignment survive: the text is the output, and it is not wrapped.
+      expect(await block.evaluate((e) => (e as HTMLElement).innerText)).toBe(scenario.output!.replace(/\s+$/, ''));
+      const style = await block.evaluate((e) => ({ whiteSpace: getComputedStyle(e).whiteSpace, display: getComputedStyle(e).display, font: getComputedStyle(e).fontFamily }));
+      expect(style.whiteSpace).toBe('pre');
+      expect(style.display).toBe('block');
+      expect(style.font).toMatch(/mono|consol|menlo|courier/i);
+      const shot = inkAndBackground(decodePng(await block.screenshot({ path: join(packageRoot, '.scratch', 'screenshots', `quiz-output-${theme}.png`) })));
+      if (theme === 'dark') expect(shot.background).toBeLessThan(0.3);
+      else expect(shot.background).toBeGreaterThan(0.7);
+      expect(shot.inkPixels).toBeGreaterThan(200);
+    }
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('.conn-state')?.dataset.kind === 'open', null, { timeout: 30_000 });
+  });
+
   it('is usable from the keyboard, with a visible focus', async () => {
     await page.reload();
     await page.keyboard.press('Tab');
@@ -171,6 +222,17 @@ describe('the lesson page', () => {
     expect(await panel.locator('.check-results li.fail').count()).toBeGreaterThan(0);
     const message = await panel.locator('.check-results li.fail .check-message').first().textContent();
     expect(message?.length).toBeGreaterThan(0);
+    // A failed check's command is the last step of help: hidden until the learner asks for it.
+    const withHint = exercise!.checks.filter((c) => c.hint).length;
+    if (withHint) {
+      const hint = panel.locator('.check-results li.fail details.check-hint').first();
+      expect(await hint.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+      expect(await hint.locator('code').isVisible()).toBe(false);
+      await hint.locator('summary').click();
+      expect(await hint.locator('code').isVisible()).toBe(true);
+      expect(await hint.locator('code').textContent()).toMatch(/^kubectl /);
+      await panel.locator('.check-results').screenshot({ path: join(packageRoot, '.scratch', 'screenshots', 'check-hint-opened.png') });
+    }
 
     // Do the work in the terminal with the exercise's own reference solution, line by line.
     const { readFileSync } = await import('node:fs');
@@ -190,21 +252,26 @@ describe('the lesson page', () => {
     await expect.poll(() => panel.locator('.exercise-state').textContent()).toBe('Passed');
   });
 
-  it('resets the lab after a confirmation: a new lab, and a new shell in it', async () => {
+  it('resets the lab after a confirmation: the same lab back at its start, the same shell', async () => {
     const before = await page.locator('#lab-status .lab-text').textContent();
     await page.locator('#reset-lab').click();
     await expect.poll(() => page.locator('#reset-dialog').evaluate((d) => (d as HTMLDialogElement).open)).toBe(true);
     await page.locator('#reset-dialog button[value="cancel"]').click();
     expect(await page.locator('#lab-status .lab-text').textContent()).toBe(before);
 
+    await typeInTerminal('kubectl run made-before-reset --image=nginx:1.27 && echo MADE');
+    await waitForTerminal(page, /^MADE$/m);
+    await typeInTerminal('echo kept > ~/notes.txt');
     await page.locator('#reset-lab').click();
     await page.locator('#reset-dialog button[value="reset"]').click();
-    await page.waitForFunction(() => document.getElementById('lab-status')?.dataset.state === 'creating', null, { timeout: 30_000 });
-    const after = await labReady();
-    expect(after).not.toBe(before);
-    const name = /lab-[0-9a-f]+/.exec(after)![0];
-    await waitForTerminal(page, new RegExp(`learner@${name}:~\\$ $`, 'm'));
-    await typeInTerminal('kubectl get pods -o name | wc -l');
-    await waitForTerminal(page, /^0$/m);
+    // Restored in place: the pill says so, the terminal says so and stays.
+    await page.waitForFunction(() => document.getElementById('lab-status')?.dataset.restoring === 'true', null, { timeout: 30_000 });
+    expect(await page.locator('#lab-status .lab-text').textContent()).toMatch(/^Resetting your lab · lab-[0-9a-f]+…$/);
+    await page.locator('#lab-status').screenshot({ path: join(packageRoot, '.scratch', 'screenshots', 'lab-resetting.png') });
+    await page.waitForFunction(() => { const s = document.getElementById('lab-status'); return s?.dataset.state === 'ready' && !s.dataset.restoring; }, null, { timeout: 120_000 });
+    expect(await page.locator('#lab-status .lab-text').textContent()).toBe(before);
+    await waitForTerminal(page, /\[kubelab\] Your lab is back at its starting state/);
+    await typeInTerminal('kubectl get pods -o name | wc -l; cat ~/notes.txt');
+    await waitForTerminal(page, /^0\nkept$/m);
   });
 });

@@ -40,13 +40,14 @@ async function answer(q: QuizQuestion, right: boolean): Promise<Locator> {
   await li.scrollIntoViewIfNeeded();
   switch (q.kind) {
     case 'single': {
+      // Options are shown shuffled per learner and carry their text as value.
       const choice = right ? q.answer : (q.answer + 1) % q.options.length;
-      await li.locator(`input[type=radio][value="${choice}"]`).check();
+      await li.locator(`input[type=radio][value=${JSON.stringify(q.options[choice])}]`).check();
       break;
     }
     case 'multiple': {
       const chosen = new Set(right ? q.answer : [q.options.findIndex((_, i) => !q.answer.includes(i))]);
-      for (let i = 0; i < q.options.length; i++) await li.locator(`input[type=checkbox][value="${i}"]`).setChecked(chosen.has(i));
+      for (let i = 0; i < q.options.length; i++) await li.locator(`input[type=checkbox][value=${JSON.stringify(q.options[i])}]`).setChecked(chosen.has(i));
       break;
     }
     case 'order': {
@@ -139,6 +140,9 @@ describe(`a learner walks lesson ${lesson.id}`, () => {
   });
 
   it('answers the quiz: a wrong answer shows the explanation, then every answer right', async () => {
+    // Reading to the end of the lesson marks it read: the end may come into view while the quiz
+    // (the lesson's last section) is answered, so the request is listened for from the start.
+    const reported = page.waitForRequest((r) => r.url().endsWith('/api/progress/visit') && (r.postData() ?? '').includes('"read":true'), { timeout: 240_000 });
     const quiz = page.locator('section.quiz');
     await quiz.scrollIntoViewIfNeeded();
     await expect.poll(() => quiz.locator('li.question').count(), { timeout: 30_000 }).toBe(lesson.quiz.length);
@@ -158,8 +162,6 @@ describe(`a learner walks lesson ${lesson.id}`, () => {
     }
     expect(await quiz.locator('.quiz-score').textContent()).toBe(`${lesson.quiz.length} of ${lesson.quiz.length} right`);
 
-    // Reading to the end of the lesson marks it read.
-    const reported = page.waitForRequest((r) => r.url().endsWith('/api/progress/visit') && (r.postData() ?? '').includes('"read":true'), { timeout: 15_000 });
     await page.locator('#lesson-end').scrollIntoViewIfNeeded();
     await reported;
   });

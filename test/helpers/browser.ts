@@ -1,5 +1,5 @@
 /** Real Chromium for end-to-end tests (the Debian package; never a downloaded browser). */
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
@@ -29,4 +29,43 @@ export async function waitForTerminal(page: Page, pattern: RegExp, timeoutMs = 3
     await page.waitForTimeout(150);
   }
   throw new Error(`the terminal never showed ${pattern}; it shows:\n${text.split('\n').filter(Boolean).slice(-25).join('\n')}`);
+}
+
+/** Types a line into the page's terminal, as a learner would, and presses Enter. */
+export async function typeInTerminal(page: Page, text: string): Promise<void> {
+  await page.locator('#terminal-host .xterm-helper-textarea').focus();
+  await page.keyboard.type(text);
+  await page.keyboard.press('Enter');
+}
+
+/** Waits until the page's lab is ready, its terminal connected and at a prompt; returns the lab line. */
+export async function waitForLab(page: Page, prompt: RegExp, { labMs = 180_000, socketMs = 30_000 } = {}): Promise<string> {
+  await page.waitForFunction(() => document.getElementById('lab-status')?.dataset.state === 'ready', null, { timeout: labMs });
+  await page.waitForFunction(() => document.querySelector<HTMLElement>('.conn-state')?.dataset.kind === 'open', null, { timeout: socketMs });
+  await waitForTerminal(page, prompt, socketMs * 2);
+  return (await page.locator('#lab-status .lab-text').textContent()) ?? '';
+}
+
+/** A new page in the context that signs in on the sign-in form (it waits for nothing: a refusal is for the caller to see). */
+export async function signInPage(context: BrowserContext, baseUrl: string, username: string, password: string): Promise<Page> {
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.error(`${username} page error:`, e.message));
+  await page.goto(`${baseUrl}/login`);
+  await page.fill('input[name=username]', username);
+  await page.fill('input[name=password]', password);
+  await page.click('button[type=submit]');
+  return page;
+}
+
+/** POSTs JSON from the page with its CSRF token, as the page's own scripts do; the status, and the error and hint said. */
+export function postFromPage(page: Page, path: string, body: unknown): Promise<{ status: number; error?: string; hint?: string }> {
+  return page.evaluate(
+    async ([path, body]) => {
+      const csrf = document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')!.content;
+      const r = await fetch(path as string, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json', 'x-csrf-token': csrf }, body: JSON.stringify(body) });
+      const json = (await r.json().catch(() => ({}))) as { error?: string; hint?: string };
+      return { status: r.status, error: json.error, hint: json.hint };
+    },
+    [path, body] as const,
+  );
 }

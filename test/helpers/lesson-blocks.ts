@@ -7,7 +7,7 @@
 import MarkdownIt from 'markdown-it';
 import type { Lesson } from '../../server/course.js';
 import { exerciseMarkers } from '../../server/course/markers.js';
-import { fillText } from '../../server/render/variables.js';
+import { fillText } from '../../server/course/render/variables.js';
 
 const shells = new Set(['bash', 'sh', 'shell', 'console', 'zsh']);
 

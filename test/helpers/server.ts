@@ -41,7 +41,7 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
     url,
     config,
     async cookie() {
-      const res = await fetch(`${url}/healthz`);
+      const res = await fetch(`${url}/api/session`);
       const set = res.headers.get('set-cookie');
       if (!set) throw new Error('the server set no session cookie');
       return set.split(';')[0]!;

@@ -127,3 +127,18 @@ export function terminalClient(ws: WebSocket, hello: { terminal?: string; seq?: 
   ws.on('error', () => notifyAll());
   return c;
 }
+
+let marks = 0;
+
+/**
+ * Runs a command in a terminal's shell, as typed, and returns what it printed. The end marker is
+ * split in the typed line, so only the shell's echo of it (its output) matches.
+ */
+export async function runInTerminal(c: TerminalClient, command: string, timeoutMs = 60_000): Promise<string> {
+  const tag = `DONE${++marks}X`;
+  const since = c.plain.length;
+  c.type(`${command}; echo "${tag.slice(0, 4)}""${tag.slice(4)}"\r`);
+  const out = await c.waitFor(new RegExp(`^${tag}$`, 'm'), { since, timeoutMs });
+  const body = out.slice(out.indexOf('\n') + 1);
+  return body.slice(0, body.lastIndexOf(tag));
+}

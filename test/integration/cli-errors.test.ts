@@ -38,7 +38,7 @@ describe('kubelab lab create with bad input', () => {
     mkdirSync(empty, { recursive: true });
     const r = kubelab(['lab', 'create', '--name', 'nobin'], { KUBELAB_BIN_DIR: empty });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/binaries missing: etcd, kube-apiserver/);
+    expect(r.stderr).toMatch(/binaries missing: etcd, etcdctl, etcdutl, kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, kwok, kwokctl, metrics-server \(looked in \S+empty-bin\)/);
     expect(r.stderr).toMatch(/kubelab setup/);
     expect(labsLeft()).toEqual([]);
   });

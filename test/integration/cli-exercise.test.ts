@@ -33,21 +33,34 @@ describe('kubelab exercise and kubelab check', () => {
     const r = await kubelab(['check', 'rollout-undo', '--lab', lab.name, '--json']);
     expect(r.code).toBe(1);
     const json = JSON.parse(r.stdout);
-    expect(json).toMatchObject({ exerciseId: 'rollout-undo', passed: false, maxPoints: 3 });
+    expect(json).toMatchObject({ exerciseId: 'rollout-undo', passed: false, maxPoints: 5 });
     expect(json.checks.map((c: { title: string; passed: boolean }) => [c.title, c.passed])).toEqual([
       ['web runs nginx:1.27 again', true],
       ['web is at revision 3 (updated, then rolled back)', false],
+      ['web was updated to nginx:1.28 first (revision 2)', false],
+      ['Revision 3 is revision 1 rolled back', false],
       ['All 3 replicas of web are ready', true],
     ]);
     expect(json.checks[1].message).toBe('web is at revision 1, expected revision 3: first update to nginx:1.28, then roll back');
     expect(json.checks[1].points).toBe(0);
+    expect(json.checks[2].message).toBe("web's revisions ran revision 1: nginx:1.27, expected revision 2 to run nginx:1.28: update web to nginx:1.28 before rolling back");
+    expect(json.checks[2].hint).toBe('kubectl set image deployment/web nginx=nginx:1.28');
   });
 
   test('after the reference solution the check passes: exit 0, readable output', async () => {
     expect((await kubelab(['exercise', 'solve', 'rollout-undo', '--lab', lab.name])).code).toBe(0);
     const r = await kubelab(['check', 'rollout-undo', '--lab', lab.name]);
     expect(r.code).toBe(0);
-    expect(r.stdout.split('\n').at(-1)).toBe('rollout-undo: 3/3 points, passed');
+    expect(r.stdout.split('\n').at(-1)).toBe('rollout-undo: 5/5 points, passed');
+  });
+
+  test('hints and titles come with the lab\'s own node names, not raw variables', async () => {
+    const r = await kubelab(['check', 'node-affinity', '--lab', lab.name, '--json']);
+    const json = JSON.parse(r.stdout);
+    expect(json.checks[0].hint).toBe(`kubectl label node ${lab.workers[0]} disk=ssd`);
+    expect(r.stdout).not.toContain('{{');
+    const text = await kubelab(['check', 'node-affinity', '--lab', lab.name]);
+    expect(text.stdout).toContain(`hint: kubectl label node ${lab.workers[0]} disk=ssd`);
   });
 
   test('--kubeconfig grades any cluster the file reaches, finding workers by their labels', async () => {

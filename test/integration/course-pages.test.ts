@@ -65,6 +65,16 @@ describe('lesson page', () => {
     expect((await get('/lessons/nope')).status).toBe(404);
   });
 
+  it('answers any unknown address with the styled 404 page, not a bare "Cannot GET"', async () => {
+    const res = await fetch(`${srv.url}/totally/random`, { headers: { cookie, accept: 'text/html' }, redirect: 'manual' });
+    expect(res.status).toBe(404);
+    const html = await res.text();
+    expect(html).not.toContain('Cannot GET');
+    expect(html).toContain('<h1>Not found</h1>');
+    expect(html).toContain('There is no page at this address.');
+    expect(html).toContain('href="/assets/');
+  });
+
   it('serves the bundled client and its stylesheet', async () => {
     for (const asset of ['/assets/lesson.js', '/assets/lesson.css', '/assets/course.js', '/assets/theme-init.js']) expect((await get(asset)).status, asset).toBe(200);
   });

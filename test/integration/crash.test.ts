@@ -15,7 +15,7 @@ import Database from 'better-sqlite3';
 import { KwokProvider, packageRoot } from '../../sandbox/index.js';
 import { defaultConfig } from '../../server/config.js';
 import { databasePath, openStore } from '../../server/store.js';
-import { hashPassword } from '../../server/auth.js';
+import { hashPassword } from '../../server/accounts.js';
 import { HttpSession } from '../helpers/http-session.js';
 import { eventually } from '../helpers/lab.js';
 

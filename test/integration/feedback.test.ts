@@ -109,13 +109,13 @@ describe('exercise endpoints', () => {
     await inbox.next((m) => m.type === 'result');
     ws.send('{"type":"rm -rf"}');
     const err = await inbox.next((m) => m.type === 'error');
-    expect(err.error).toMatch(/Unknown message/);
+    expect(err.message).toMatch(/Unknown message/);
     ws.send(JSON.stringify({ type: 'recheck' }));
     await inbox.next((m) => m.type === 'result' && inbox.seen.filter((x) => x.type === 'result').length >= 2);
     ws.close();
 
     const bad = await socketOutcome(s.socket('/ws/feedback?exercise=../../etc'), 3000);
     expect(bad.code).toBe(1008);
-    expect(JSON.parse(bad.first!)).toEqual({ type: 'error', error: 'There is no exercise "../../etc".' });
+    expect(JSON.parse(bad.first!)).toEqual({ type: 'error', message: 'There is no exercise "../../etc".' });
   });
 });

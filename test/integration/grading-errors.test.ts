@@ -122,7 +122,7 @@ describe('kubelab lint', () => {
     expect(r.status).toBe(1);
     const lines = r.stdout.trim().split('\n');
     expect(lines).toContain('test/fixtures/lessons-mixed/02-bad-checks/exercises/bad-cel/exercise.yaml:8: checks.0.expect: CEL does not compile: at 1:22: found = but expecting end of input (variables here: object, lab variables)');
-    expect(lines).toContain('test/fixtures/lessons-mixed/02-bad-checks/exercises/bad-kind/exercise.yaml:8: checks.0.exec: unknown check type "exec": use one of get, list, access, kubeconfig, script');
+    expect(lines).toContain('test/fixtures/lessons-mixed/02-bad-checks/exercises/bad-kind/exercise.yaml:8: checks.0.exec: unknown check type "exec": use one of get, list, access, accessOnly, kubeconfig, script, dryRun, probePod, networkPolicy, steady');
     expect(lines).toContain('test/fixtures/lessons-mixed/03-bad-front-matter/lesson.md:6: unknown field "difficulty"');
     for (const l of lines) expect(l).toMatch(/^[^:]+:\d+: \S/);
     expect(r.stderr).toMatch(/^9 problems \(2 lessons, 1 exercises loaded\)/);

@@ -9,10 +9,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { terminalClient, type TerminalClient } from '../helpers/terminal-client.js';
+import { runInTerminal, terminalClient, type TerminalClient } from '../helpers/terminal-client.js';
 import { listeningAddresses } from '../helpers/listeners.js';
 import { databasePath } from '../../server/store.js';
-import { learnerKubeconfigFor, terminalsFor } from '../../server/terminal.js';
 import { defaultJailLimits, jailHostUid, kubectl, packageRoot, pinnedVersions, type KwokProvider, type Lab } from '../../sandbox/index.js';
 import { sessionCookie } from '../../server/http/session.js';
 
@@ -26,16 +25,7 @@ const ids = { a: 0, b: 0, c: 0 };
 const cookies = { a: '', b: '', c: '' };
 
 let marks = 0;
-/** Runs a command in a learner's shell and returns what it printed. */
-async function sh(c: TerminalClient, command: string, timeoutMs = 60_000): Promise<string> {
-  const tag = `DONE${++marks}X`;
-  const since = c.plain.length;
-  // The tag is split in the typed line, so only the echo's output matches.
-  c.type(`${command}; echo "${tag.slice(0, 4)}""${tag.slice(4)}"\r`);
-  const out = await c.waitFor(new RegExp(`^${tag}$`, 'm'), { since, timeoutMs });
-  const body = out.slice(out.indexOf('\n') + 1);
-  return body.slice(0, body.lastIndexOf(tag));
-}
+const sh = runInTerminal;
 
 async function expectEchoes(c: TerminalClient, who: string): Promise<void> {
   const word = `alive-${who}-${++marks}`;
@@ -133,7 +123,7 @@ describe('the jail holds', () => {
   });
 
   it("refuses to read another learner's kubeconfig", async () => {
-    const liveB = terminalsFor(srv.server.ctx).liveKubeconfigOf(ids.b)!;
+    const liveB = srv.server.ctx.labs.kubeconfigs.pathOf(ids.b)!;
     expect(liveB).toBeTruthy();
     const out = await sh(a, `cat ${labB.kubeconfigs.learner}; cat ${liveB}; ls /run/kubelab; kubectl get configmap only-in-lab-b`);
     expect(out).toContain(`${labB.kubeconfigs.learner}: No such file or directory`);
@@ -148,7 +138,7 @@ describe('the jail holds', () => {
     const out = await sh(a, 'kubectl config set-context --current --namespace=team-a && kubectl config view --minify -o jsonpath="ns={.contexts[0].context.namespace}"; echo; kubectl get pods 2>&1 | head -1');
     expect(out).toContain('ns=team-a');
     expect(readFileSync(labA.kubeconfigs.learner, 'utf8')).toBe(original);
-    const live = learnerKubeconfigFor(srv.server.ctx, ids.a, labA);
+    const live = srv.server.ctx.labs.kubeconfigs.of(ids.a, labA);
     expect(live).not.toBe(labA.kubeconfigs.learner);
     expect(readFileSync(live, 'utf8')).toContain('namespace: team-a');
     await sh(a, 'kubectl config set-context --current --namespace=default');

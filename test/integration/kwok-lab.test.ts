@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
-import { kubectl, type Lab } from '../../sandbox/index.js';
+import { kubectl, pinnedVersions, type Lab } from '../../sandbox/index.js';
 import { eventually, getJson, testLabs } from '../helpers/lab.js';
 import { listeningAddresses } from '../helpers/listeners.js';
 import { isRunning } from '../../sandbox/kwok/processes.js';
@@ -36,6 +36,12 @@ describe('a kwok lab', () => {
     expect(byLabel).toEqual({ '1': lab.workers[0], '2': lab.workers[1] });
     for (const n of nodes.items) expect(n.status.conditions.find((c: any) => c.type === 'Ready')?.status).toBe('True');
     expect(lab.variables.worker1).toBe(lab.workers[0]);
+  });
+
+  it('runs the pinned Kubernetes release, server and client', async () => {
+    const v = JSON.parse(await kubectl(lab.kubeconfigs.learner, ['version', '-o', 'json']));
+    expect(v.serverVersion.gitVersion).toBe(pinnedVersions().kubernetes);
+    expect(v.clientVersion.gitVersion).toBe(pinnedVersions().kubernetes);
   });
 
   it('runs a 3-replica Deployment applied with the learner kubeconfig, pods placed on workers by the real scheduler', async () => {
@@ -99,6 +105,97 @@ describe('a kwok lab', () => {
     expect(existsSync(labs.provider.clusterDir(extra.name))).toBe(false);
     expect((await labs.provider.list()).map((l) => l.name)).not.toContain(extra.name);
     expect(ports.length).toBeGreaterThan(0);
+  });
+});
+
+describe('volumes and resource metrics in a kwok lab', () => {
+  it('binds a 1Gi PVC to a new PV from the default StorageClass, and runs a pod that mounts it', async () => {
+    await kubectl(lab.kubeconfigs.learner, ['apply', '-f', '-'], {
+      input: `
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: { name: data, namespace: default }
+spec: { accessModes: [ReadWriteOnce], resources: { requests: { storage: 1Gi } } }
+---
+apiVersion: v1
+kind: Pod
+metadata: { name: uses-data, namespace: default }
+spec:
+  containers: [{ name: main, image: nginx:1.27, volumeMounts: [{ name: data, mountPath: /data }] }]
+  volumes: [{ name: data, persistentVolumeClaim: { claimName: data } }]
+`,
+    });
+    const classes = await getJson(lab.kubeconfigs.grader, ['get', 'storageclass']);
+    const defaults = classes.items.filter((c: any) => c.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true');
+    expect(defaults.map((c: any) => c.metadata.name)).toEqual(['kwok-volume']);
+
+    const pvc = await eventually(async () => {
+      const c = await getJson(lab.kubeconfigs.grader, ['get', 'pvc', 'data']);
+      return c.status.phase === 'Bound' ? c : undefined;
+    });
+    expect(pvc?.spec.storageClassName).toBe('kwok-volume');
+    expect(pvc?.status.capacity.storage).toBe('1Gi');
+    const pv = await getJson(lab.kubeconfigs.grader, ['get', 'pv', pvc.spec.volumeName]);
+    expect(pv.spec.storageClassName).toBe('kwok-volume');
+    expect(pv.spec.capacity.storage).toBe('1Gi');
+    expect(pv.spec.claimRef).toMatchObject({ namespace: 'default', name: 'data', uid: pvc.metadata.uid });
+    expect(pv.metadata.annotations['pv.kubernetes.io/provisioned-by']).toBe('kwok.x-k8s.io/volume');
+    expect(await eventually(async () => (await getJson(lab.kubeconfigs.grader, ['get', 'pv', pv.metadata.name])).status.phase === 'Bound')).toBe(true);
+
+    const pod = await eventually(async () => {
+      const p = await getJson(lab.kubeconfigs.grader, ['get', 'pod', 'uses-data']);
+      return p.status.phase === 'Running' ? p : undefined;
+    });
+    expect(lab.workers).toContain(pod?.spec.nodeName);
+  });
+
+  it('answers kubectl top nodes with figures for both workers', async () => {
+    // metrics-server scrapes every 15 s; the first answer may take a scrape or two.
+    const top = await eventually(async () => {
+      const out = await kubectl(lab.kubeconfigs.learner, ['top', 'nodes', '--no-headers']).catch(() => '');
+      return lab.workers.every((w) => new RegExp(`^${w}\\s+\\d+m\\s+\\d+%\\s+\\d+Mi\\s+\\d+%`, 'm').test(out)) ? out : '';
+    }, { timeoutMs: 90_000, intervalMs: 3000 });
+    for (const w of lab.workers) expect(top).toMatch(new RegExp(`^${w}\\s+\\d+m\\s+\\d+%\\s+\\d+Mi\\s+\\d+%`, 'm'));
+  });
+
+  it('gives an HPA on a Deployment with CPU requests a current utilisation within a minute, from the pods\' usage', async () => {
+    // kwok reports each pod's CPU use from its kwok.x-k8s.io/usage-cpu annotation: 60m of a 100m request is 60%
+    // (metrics-server derives it from a cumulative counter between two scrapes, so give or take a little).
+    await kubectl(lab.kubeconfigs.learner, ['apply', '-f', '-'], {
+      input: `
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: busy, namespace: default }
+spec:
+  replicas: 2
+  selector: { matchLabels: { app: busy } }
+  template:
+    metadata: { labels: { app: busy }, annotations: { kwok.x-k8s.io/usage-cpu: 60m } }
+    spec: { containers: [{ name: main, image: nginx:1.27, resources: { requests: { cpu: 100m, memory: 64Mi } } }] }
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: { name: busy, namespace: default }
+spec:
+  scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: busy }
+  minReplicas: 1
+  maxReplicas: 5
+  metrics: [{ type: Resource, resource: { name: cpu, target: { type: Utilization, averageUtilization: 50 } } }]
+`,
+    });
+    const current = await eventually(async () => {
+      const h = await getJson(lab.kubeconfigs.grader, ['get', 'hpa', 'busy']);
+      return h.status.currentMetrics?.[0]?.resource?.current?.averageUtilization as number | undefined;
+    }, { timeoutMs: 60_000, intervalMs: 2000 });
+    expect(current).toBeGreaterThanOrEqual(55);
+    expect(current).toBeLessThanOrEqual(65);
+    const table = await kubectl(lab.kubeconfigs.learner, ['get', 'hpa', 'busy', '--no-headers']);
+    expect(table).not.toContain('<unknown>');
+    expect(table).toMatch(/cpu: \d+%\/50%/);
+    const pods = await kubectl(lab.kubeconfigs.learner, ['top', 'pods', '-l', 'app=busy', '--no-headers']);
+    const cpu = [...pods.matchAll(/^busy-\S+\s+(\d+)m\s+\d+Mi/gm)].map((m) => Number(m[1]));
+    expect(cpu.length).toBeGreaterThanOrEqual(2);
+    for (const m of cpu) expect(Math.abs(m - 60)).toBeLessThanOrEqual(5);
   });
 });
 

@@ -14,7 +14,7 @@ import { processesMentioning } from '../../sandbox/kwok/processes.js';
 import { loadConfig, type Config } from '../../server/config.js';
 import { LabManager, type LabStatus } from '../../server/labs.js';
 import { createLogger } from '../../server/logger.js';
-import { kwokWorkDir } from '../../server/providers.js';
+import { kwokWorkDir } from '../../server/labs/providers.js';
 import { databasePath, openStore, type Store } from '../../server/store.js';
 import { eventually } from '../helpers/lab.js';
 

@@ -22,7 +22,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { loadCourse, type Lesson } from '../../server/course.js';
-import { renderLesson } from '../../server/render.js';
+import { renderLesson } from '../../server/course/render.js';
 import { packageRoot, type ClusterProvider, type Lab } from '../../sandbox/index.js';
 import { testLabs } from '../helpers/lab.js';
 import { commandOf, lessonSolutions, lessonSteps, runBlocks, type RunBlock } from '../helpers/lesson-blocks.js';
@@ -32,6 +32,9 @@ import type { Exercise } from '../../server/course.js';
 import { learnerShell, type BlockRun, type LearnerShell } from '../helpers/learner-shell.js';
 
 const course = loadCourse(join(packageRoot, 'lessons'));
+/** KUBELAB_LESSONS=id,id walks only those lessons on the lab (in course order); the static checks still cover all. */
+const onlyLessons = process.env.KUBELAB_LESSONS?.split(',').map((s) => s.trim()).filter(Boolean);
+const walked = course.lessons.filter((l) => !onlyLessons || onlyLessons.includes(l.id));
 const blockTimeoutMs = 30_000;
 
 /** Errors that mean the block is wrong, not that it shows what it meant to show. */
@@ -117,6 +120,12 @@ async function runLesson(lesson: Lesson, w: Walk): Promise<string[]> {
     if (step.kind === 'exercise') {
       const ex = lesson.exercises.find((e) => e.id === step.id);
       if (!w.exercises || !ex) continue;
+      // An exercise that needs what this lab lacks (containers on kwok) is shown as such and never set up here.
+      const lacking = ex.requires.filter((f) => w.lab.unsupported[f as keyof typeof w.lab.unsupported]);
+      if (lacking.length) {
+        log.push(`${lesson.id}: exercise ${ex.id} skipped: needs ${lacking.join(', ')}`);
+        continue;
+      }
       const started = Date.now();
       const problem = await doExercise(w, ex, lessonSolutions(lesson).get(ex.id));
       log.push(`${lesson.id}: exercise ${ex.id} ${problem ? 'FAILED' : 'passed'} in ${Date.now() - started} ms`);
@@ -191,7 +200,7 @@ describe('every Run block on a kwok lab', () => {
 
   for (const pass of ['first visit, exercises skipped', 'second visit, every exercise done'] as const) {
     describe(pass, () => {
-      for (const lesson of course.lessons) {
+      for (const lesson of walked) {
         it(`${lesson.id}: every block exits 0`, async () => {
           const walk: Walk = { lab, shell, log, exercises: pass.startsWith('second') ? { provider: labs.provider, problems: exerciseProblems } : undefined };
           const problems = await runLesson(lesson, walk);

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { HttpSession, socketOutcome } from '../helpers/http-session.js';
-import { hashPassword } from '../../server/auth.js';
-import { scrubSecrets } from '../../server/auth/secrets.js';
+import { hashPassword } from '../../server/accounts.js';
+import { scrubSecrets } from '../../server/accounts/secrets.js';
 import { packageRoot } from '../../sandbox/index.js';
 import type { Role } from '../../server/store/users.js';
 
@@ -304,7 +304,7 @@ describe('signing in', () => {
   });
 
   it('behind a trusted TLS proxy the cookie is Secure', async () => {
-    const tls = await startTestServer({ auth: 'accounts', lessonsDir, trustProxy: true });
+    const tls = await startTestServer({ auth: 'accounts', lessonsDir, trustProxy: ['127.0.0.1', '::1'] });
     try {
       tls.server.ctx.store.users.create({ username: 'eve', displayName: 'eve', role: 'learner', passwordHash: await hashPassword(password) });
       const s = new HttpSession(tls.url);

@@ -42,6 +42,7 @@ function plainShell(): ShellProcess {
     {
       jailed: false,
       liveKubeconfig: '',
+      resetKubeconfig: async () => {},
       command: { file: '/bin/bash', args: ['--noprofile', '--norc'], env: { PATH: '/usr/bin:/bin', TERM: 'xterm-256color', HOME: home, PS1: 'flow$ ' }, cwd: home },
       close: async () => {},
     },

@@ -14,8 +14,10 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { TerminalManager } from '../../server/terminal.js';
 import { createLogger } from '../../server/logger.js';
 import { defaultConfig } from '../../server/config.js';
-import type { AppContext } from '../../server/app.js';
+import type { AppContext } from '../../server/context.js';
 import type { LabStatus } from '../../server/labs.js';
+import { LearnerKubeconfigs } from '../../server/labs/kubeconfigs.js';
+import { LearnerHomes } from '../../server/labs/homes.js';
 import type { Lab } from '../../sandbox/index.js';
 import { terminalClient, type TerminalClient } from '../helpers/terminal-client.js';
 
@@ -27,6 +29,9 @@ const statuses = new Map<number, LabStatus>();
 
 /** Stands in for LabManager: every learner's lab is "ready" at once, named by a counter. */
 class FakeLabs extends EventEmitter {
+  /** The registries the terminal keeps each shell's kubeconfig and home in (LabManager's own). */
+  readonly kubeconfigs = new LearnerKubeconfigs();
+  readonly homes = new LearnerHomes();
   statusOf(userId: number): LabStatus {
     return statuses.get(userId) ?? { state: 'none' };
   }

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { HttpSession } from '../helpers/http-session.js';
-import { hashPassword } from '../../server/auth.js';
-import { reapWorkshops } from '../../server/workshops.js';
+import { hashPassword } from '../../server/accounts.js';
+import { reapWorkshops } from '../../server/teaching/workshops/lifecycle.js';
 import { packageRoot } from '../../sandbox/index.js';
 
 let srv: TestServer;

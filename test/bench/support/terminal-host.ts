@@ -23,6 +23,7 @@ wss.on('connection', (ws: WebSocket) => {
         {
           jailed: false,
           liveKubeconfig: '',
+          resetKubeconfig: async () => {},
           command: { file: '/bin/bash', args: ['--noprofile', '--norc'], env: { PATH: '/usr/bin:/bin', TERM: 'xterm-256color', HOME: '/tmp', PS1: 'bench$ ' }, cwd: '/tmp' },
           close: async () => {},
         },

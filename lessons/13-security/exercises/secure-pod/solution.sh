@@ -7,7 +7,8 @@ metadata: { name: secure }
 spec:
   securityContext: {}
   containers:
-    - name: nginx
-      image: nginx:1.27
-      securityContext: { runAsNonRoot: true, runAsUser: 101, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false }
+    - name: app
+      image: busybox:1.36
+      command: [sleep, "3600"]
+      securityContext: { runAsNonRoot: true, runAsUser: 1000, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false }
 YAML

@@ -7,7 +7,8 @@ metadata: { name: secure }
 spec:
   securityContext: { runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 }
   containers:
-    - name: nginx
-      image: nginx:1.27
+    - name: app
+      image: busybox:1.36
+      command: [sleep, "3600"]
       securityContext: { readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: [ALL] } }
 YAML

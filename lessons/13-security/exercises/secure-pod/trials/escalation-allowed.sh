@@ -5,9 +5,10 @@ apiVersion: v1
 kind: Pod
 metadata: { name: secure }
 spec:
-  securityContext: { runAsNonRoot: true, runAsUser: 101 }
+  securityContext: { runAsNonRoot: true, runAsUser: 1000 }
   containers:
-    - name: nginx
-      image: nginx:1.27
+    - name: app
+      image: busybox:1.36
+      command: [sleep, "3600"]
       securityContext: { readOnlyRootFilesystem: true, allowPrivilegeEscalation: true }
 YAML

@@ -7,7 +7,8 @@ metadata: { name: secure }
 spec:
   securityContext: { runAsNonRoot: true }
   containers:
-    - name: nginx
-      image: nginx:1.27
-      securityContext: { runAsUser: 101, allowPrivilegeEscalation: false }
+    - name: app
+      image: busybox:1.36
+      command: [sleep, "3600"]
+      securityContext: { runAsUser: 1000, allowPrivilegeEscalation: false }
 YAML

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+set -euo pipefail
+kubectl apply -f - <<'YAML'
+apiVersion: v1
+kind: Pod
+metadata: { name: app, namespace: default }
+spec:
+  containers:
+    - name: web
+      image: nginx:1.27
+    - name: shipper
+      image: busybox:1.36
+      command: [sleep, "3600"]
+YAML
+kubectl wait --for=condition=Ready pod/app --timeout=60s

@@ -1,0 +1,5 @@
+#!/usr/bin/env bash
+set -euo pipefail
+kubectl uncordon "$WORKER1"
+kubectl taint node "$WORKER1" maintenance=planned:NoSchedule-
+kubectl taint node "$WORKER1" maintenance=planned:NoExecute

@@ -1,0 +1,3 @@
+module kubelab.local/runtime-wrapper
+
+go 1.22
