@@ -226,8 +226,7 @@ export class KwokProvider implements ClusterProvider {
         { env: { ...process.env, KWOK_WORKDIR: this.opts.workDir, KWOK_KUBECTL_BINARY: bins.kubectl, PATH: `${dirname(bins.kubectl)}:${process.env.PATH ?? ''}` }, timeoutMs: 240_000 },
       );
       if (r.code !== 0) {
-        const lines = (r.stderr + r.stdout).split('\n').filter((l) => /error|fail/i.test(l));
-        throw new SandboxError(`kwokctl could not start the control plane of ${name}: ${(lines.slice(-2).join(' ') || 'exit ' + r.code).trim()}`);
+        throw new SandboxError(`kwokctl could not start the control plane of ${name}: ${kwokctlError(r.stderr + r.stdout) ?? `exit ${r.code}`}`);
       }
     } finally {
       rmSync(configPath, { force: true });
@@ -349,10 +348,23 @@ export class KwokProvider implements ClusterProvider {
     if (this.isParked(ref)) return;
     const stopped = parkableComponents.filter((c) => !componentRunning(dir, c));
     writeFileSync(this.parkedFile(ref.name), JSON.stringify({ stopped, at: new Date().toISOString() }), { mode: 0o600 });
-    await this.kwokctl(['stop', 'cluster', '--name', ref.name], 60_000);
-    // kwokctl stops what its pid files name; anything else of the lab's (a component restarted by hand) goes too.
-    const left = processesMentioning(dir + '/');
+    await this.stopAll(ref.name);
+  }
+
+  /** Stops every process of a lab: kwokctl stops what its pid files name; anything else of the lab's (a component restarted by hand) goes too. */
+  private async stopAll(name: string): Promise<void> {
+    await this.kwokctl(['stop', 'cluster', '--name', name], 60_000);
+    const left = processesMentioning(this.clusterDir(name) + '/');
     if (left.length) await terminate(left);
+  }
+
+  /** Starts every process of a stopped lab but those named, takes over the leases and waits until the nodes are Ready. */
+  private async startAll(ref: LabRef, keepStopped: KwokComponent[] = []): Promise<void> {
+    await this.kwokctl(['start', 'cluster', '--name', ref.name], 120_000);
+    for (const c of keepStopped) await setComponentRunning(this.clusterDir(ref.name), c, false);
+    const lab = await this.open(ref);
+    await this.takeOverLeases(lab);
+    await kubectl(lab.kubeconfigs.admin, ['wait', '--for=condition=Ready', 'node', '--all', '--timeout=60s'], { timeoutMs: 70_000 });
   }
 
   /** Starts a parked lab again and waits until its API server is ready; components stopped before parking stay stopped. */
@@ -360,11 +372,7 @@ export class KwokProvider implements ClusterProvider {
     const file = this.parkedFile(ref.name);
     if (!existsSync(file)) return;
     const { stopped = [] } = JSON.parse(readFileSync(file, 'utf8')) as { stopped?: KwokComponent[] };
-    await this.kwokctl(['start', 'cluster', '--name', ref.name], 120_000);
-    for (const c of stopped) await setComponentRunning(this.clusterDir(ref.name), c, false);
-    const lab = await this.open(ref);
-    await this.takeOverLeases(lab);
-    await kubectl(lab.kubeconfigs.admin, ['wait', '--for=condition=Ready', 'node', '--all', '--timeout=60s'], { timeoutMs: 70_000 });
+    await this.startAll(ref, stopped);
     rmSync(file, { force: true });
   }
 
@@ -404,9 +412,7 @@ export class KwokProvider implements ClusterProvider {
     rmSync(fresh, { recursive: true, force: true });
     rmSync(old, { recursive: true, force: true });
 
-    await this.kwokctl(['stop', 'cluster', '--name', ref.name], 60_000);
-    const left = processesMentioning(dir + '/');
-    if (left.length) await terminate(left);
+    await this.stopAll(ref.name);
     const member = ['name', 'initial-cluster', 'initial-cluster-token', 'initial-advertise-peer-urls'].flatMap((f) => {
       const v = flag(f);
       return v === undefined ? [] : [`--${f}`, v];
@@ -421,10 +427,7 @@ export class KwokProvider implements ClusterProvider {
     rmSync(old, { recursive: true, force: true });
     // Whatever the learner had stopped runs again: the lab is as it was created.
     rmSync(this.parkedFile(ref.name), { force: true });
-    await this.kwokctl(['start', 'cluster', '--name', ref.name], 120_000);
-    const lab = await this.open(ref);
-    await this.takeOverLeases(lab);
-    await kubectl(lab.kubeconfigs.admin, ['wait', '--for=condition=Ready', 'node', '--all', '--timeout=60s'], { timeoutMs: 70_000 });
+    await this.startAll(ref);
   }
 
   /**

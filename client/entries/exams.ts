@@ -1,8 +1,12 @@
 // The exam composer: a filter over the course's exercises and questions, and a running total of the
 // items given points, the exam's own questions included (the form still posts every field; the
-// server keeps those with points).
+// server keeps those with points). It posts with fetch, so a refusal (no points given, a question
+// without a right option) is shown beside the button and nothing typed is lost; without scripts it
+// is a plain form post.
+import { api, ApiError } from '../pages/api.js';
+
 function start(): void {
-  const form = document.getElementById('compose');
+  const form = document.getElementById('compose') as HTMLFormElement | null;
   const filter = document.getElementById('compose-filter') as HTMLInputElement | null;
   const total = document.getElementById('compose-total');
   if (!form || !filter || !total) return;
@@ -38,6 +42,26 @@ function start(): void {
     else sum();
   });
   sum();
+
+  const submit = form.querySelector<HTMLButtonElement>('button[type=submit]');
+  const refusal = document.createElement('p');
+  refusal.className = 'error';
+  refusal.setAttribute('role', 'alert');
+  refusal.hidden = true;
+  submit?.before(refusal);
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const body = Object.fromEntries([...new FormData(form).entries()].filter(([k]) => k !== '_csrf').map(([k, v]) => [k, String(v)]));
+    if (submit) submit.disabled = true;
+    api<{ id: number }>('/api/exams', { body })
+      .then((exam) => window.location.assign(`/exams/${exam.id}/gradebook`))
+      .catch((err: unknown) => {
+        refusal.textContent = err instanceof ApiError ? [err.message, err.hint].filter(Boolean).join(' ') : `The exam could not be created: ${(err as Error).message}. Nothing you typed is lost; try again.`;
+        refusal.hidden = false;
+        refusal.scrollIntoView({ block: 'nearest' });
+        if (submit) submit.disabled = false;
+      });
+  });
 }
 
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);

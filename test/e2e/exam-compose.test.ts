@@ -148,12 +148,23 @@ describe('the exam composer', () => {
     await teacher.fill('textarea[name="own:1:prompt"]', 'Which one?');
     await teacher.fill('textarea[name="own:1:options"]', 'a\nb');
     await teacher.fill('input[name="own:1:points"]', '1');
-    const r = await Promise.all([teacher.waitForNavigation(), teacher.click('#compose button[type=submit]')]);
-    expect(r[0]?.status()).toBe(400);
-    expect(await teacher.textContent('.error-card')).toContain('Own question 1: start the right option (or options) with *.');
+    await teacher.click('#compose button[type=submit]');
+    // The refusal is shown beside the button, on the same page, with everything typed still there.
+    await teacher.locator('#compose p.error[role=alert]').waitFor({ state: 'visible' });
+    expect(await teacher.textContent('#compose p.error')).toContain('Own question 1: start the right option (or options) with *.');
+    expect(teacher.url()).toBe(`${srv.url}/exams`);
+    expect(await teacher.inputValue('#compose input[name=title]')).toBe('Broken');
+    expect(await teacher.inputValue('textarea[name="own:1:prompt"]')).toBe('Which one?');
+    expect(await teacher.inputValue('textarea[name="own:1:options"]')).toBe('a\nb');
+    await teacher.locator('#compose p.error').screenshot({ path: join(shots, 'exam-compose-refused.png') });
     const status = await postFromPage(teacher, '/api/exams', { title: 'No points', timeLimitMinutes: 10, 'own:1:prompt': 'Which?', 'own:1:options': '* a\nb' });
     expect(status).toMatchObject({ status: 400, error: 'Own question 1 needs points.' });
     expect(srv.server.ctx.store.exams.list().map((e) => e.title)).not.toContain('Broken');
+    // Corrected in place, the same form is accepted.
+    await teacher.fill('textarea[name="own:1:options"]', '* a\nb');
+    await teacher.click('#compose button[type=submit]');
+    await teacher.waitForURL(/\/exams\/\d+\/gradebook$/);
+    expect(srv.server.ctx.store.exams.list().find((e) => e.title === 'Broken')?.items.map((i) => i.key)).toEqual(['own:1']);
   });
 
   it("a candidate sees the exam's own question in the exam, answers it, submits, and it is graded by the exam's key", async () => {
