@@ -101,6 +101,16 @@ export const examRoutes: RouteModule = (app, ctx) => {
     });
   };
 
+  /**
+   * Results as the candidate sees them. A question's explanation tells its answer, so while the exam
+   * is still open (others may yet sit it) it is left out; it is shown once the exam is closed.
+   */
+  const candidateResults = (exam: ExamRecord, sittingId: number) => {
+    const results = readableResults(exam, sittingId);
+    if (exam.state === 'closed') return results;
+    return results.map((r) => ((r.detail as { kind?: string }).kind === 'quiz' ? { ...r, detail: { ...(r.detail as object), explanation: '' } } : r));
+  };
+
   /** What people read for an item: the exercise's title, or the question's prompt (its id when it left the course). */
   const itemTitles = (exam: ExamRecord): Map<string, string> => {
     const course = courseOf(ctx);
@@ -267,7 +277,8 @@ export const examRoutes: RouteModule = (app, ctx) => {
       },
       lab: sitting?.state === 'in-progress' ? labStatusView(ctx.labs.statusOf(s.user.id)) : null,
       answers: sitting ? Object.fromEntries(savedAnswers(exam, sitting.id)) : {},
-      results: released && sitting ? ctx.store.exams.itemResults(sitting.id).map((r) => ({ itemKey: r.itemKey, points: r.points, maxPoints: r.maxPoints, detail: r.detail })) : null,
+      results: released && sitting ? candidateResults(exam, sitting.id).map((r) => ({ itemKey: r.itemKey, points: r.points, maxPoints: r.maxPoints, detail: r.detail })) : null,
+      explanationsWithheld: released && exam.state !== 'closed',
       now: new Date().toISOString(),
     };
   };
@@ -297,7 +308,7 @@ export const examRoutes: RouteModule = (app, ctx) => {
           sitting,
           tasks: tasksOf(exam, s.user.id),
           answers: sitting ? savedAnswers(exam, sitting.id) : new Map(),
-          results: sitting && exam.resultsReleased && sitting.state === 'graded' ? readableResults(exam, sitting.id) : undefined,
+          results: sitting && exam.resultsReleased && sitting.state === 'graded' ? candidateResults(exam, sitting.id) : undefined,
           csrf: s.csrfToken,
           staff: isStaff(s),
         }),

@@ -192,6 +192,20 @@ describe('the exam composer', () => {
     await carla.waitForSelector('text=has not released the results', { timeout: 120_000 });
     const sitting = exams.sittingOf(ownOnly.id, users.byUsername('carla')!.id)!;
     expect(sitting).toMatchObject({ state: 'graded', score: 3, maxScore: 3 });
+    // Released while the exam is still open: her score and verdicts, but not the explanation (the
+    // key), neither on the page nor from the API, since others may still sit it.
+    exams.setReleased(ownOnly.id, true);
+    await carla.reload();
+    await carla.waitForSelector('#explanations-withheld');
+    expect(await carla.textContent('main')).toContain('Score: 3 of 3');
+    expect(await carla.textContent('main')).toContain('Right.');
+    expect(await carla.content()).not.toContain('kube-apiserver serves on 6443 by default.');
+    expect(JSON.stringify(await (await carla.request.get(`${srv.url}/api/exams/${ownOnly.id}/me`)).json())).not.toContain('kube-apiserver serves on 6443 by default.');
+    // Once it is closed, the explanation is there.
+    exams.setState(ownOnly.id, 'closed');
+    await carla.reload();
+    expect(await carla.textContent('main')).toContain('kube-apiserver serves on 6443 by default.');
+    expect(await carla.locator('#explanations-withheld').count()).toBe(0);
     await context.close();
   });
 });

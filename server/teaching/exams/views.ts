@@ -146,7 +146,9 @@ export function candidateView(o: {
   if (!o.results) {
     return waiting(html`You submitted this exam${sitting.endedBy === 'timeout' ? ' (the time ran out)' : ''} ${when(sitting.endedAt)}. Your instructor has not released the results yet.`);
   }
-  return html`${head}${resultsView(exam, sitting, o.results, o.tasks)}`;
+  // The explanations were left out while the exam is open (server/teaching/exams.ts candidateResults): say so.
+  const withheld = exam.state !== 'closed' && exam.items.some((i) => i.kind === 'quiz');
+  return html`${head}${resultsView(exam, sitting, o.results, o.tasks)}${withheld ? html`<p class="muted" id="explanations-withheld">The questions' explanations appear here once the exam is closed: others may still be sitting it.</p>` : ''}`;
 }
 
 function taskList(tasks: ExamTask[], answers: Map<string, unknown>, preview: boolean) {
