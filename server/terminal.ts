@@ -73,6 +73,7 @@ export class TerminalManager {
   }
 
   private accept(ws: WebSocket, userId: number): void {
+    if (this.stopped) return closeSocket(ws, closeCodes.goingAway, 'the server is stopping');
     const log = this.ctx.log.child({ userId });
     let greeted = false;
     const helloTimer = setTimeout(() => closeSocket(ws, closeCodes.helloTimeout, 'no hello received'), terminalLimits.helloTimeoutMs);
@@ -183,7 +184,12 @@ export class TerminalManager {
     } catch (err) {
       return fail(`Your lab could not be created: ${messageOf(err)}`, 'Press "Try again". If it fails again, tell the person who runs this server.');
     }
-    if (this.stopped) return undefined;
+    if (this.stopped) {
+      // Stopped while the lab was awaited: the socket goes too, so its browser reconnects to the next server.
+      const v = this.viewers.get(userId);
+      if (v) closeSocket(v.ws, closeCodes.goingAway, 'the server is stopping');
+      return undefined;
+    }
     const existing = this.shells.get(userId);
     if (existing) return existing;
     const v = this.viewers.get(userId);

@@ -82,11 +82,15 @@ export function createApp(ctx: AppContext, routes: RouteModule[], sockets: Socke
   const server = createServer(app);
   // One WebSocketServer per route, so each enforces its own frame size limit (a larger frame closes with 1009).
   const servers = new Map(sockets.map((r) => [r.path, new WebSocketServer({ noServer: true, maxPayload: r.maxPayload })]));
+  // Set when close() begins: a socket that arrives while the routes shut down (a browser reconnecting
+  // at once) is refused, so it retries against the next server instead of hanging on a stopped one.
+  let closing = false;
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const refuse = (status: number, reason: string) => {
       ctx.log.info('websocket refused', { path: req.url, status, reason });
       socket.end(`HTTP/1.1 ${status} ${reason.replace(/[\r\n]/g, ' ')}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
+    if (closing) return refuse(503, 'Service Unavailable');
     let url: URL;
     try {
       url = new URL(req.url ?? '/', 'http://localhost');
@@ -110,13 +114,15 @@ export function createApp(ctx: AppContext, routes: RouteModule[], sockets: Socke
   return {
     app,
     server,
-    close: () =>
-      new Promise((resolve) => {
-        for (const wss of servers.values()) for (const c of wss.clients) c.terminate();
-        server.closeAllConnections?.();
-        void Promise.all(sockets.map((r) => r.close?.().catch((err) => ctx.log.warn('closing a socket route failed', { path: r.path, err })))).then(() =>
-          server.close(() => resolve()),
-        );
-      }),
+    close: async () => {
+      closing = true;
+      // Stop listening first: nothing new arrives while the routes end their shells.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const wss of servers.values()) for (const c of wss.clients) c.terminate();
+      server.closeAllConnections?.();
+      await Promise.all(sockets.map((r) => r.close?.().catch((err) => ctx.log.warn('closing a socket route failed', { path: r.path, err }))));
+      for (const wss of servers.values()) for (const c of wss.clients) c.terminate();
+      await closed;
+    },
   };
 }

@@ -54,7 +54,9 @@ export class ShellProcess {
     this.pty = pty.spawn(c.file, c.args, { name: c.env.TERM ?? 'xterm-256color', cols: size.cols, rows: size.rows, cwd: c.cwd, env: c.env, encoding: null });
     // With encoding null node-pty hands over raw bytes; its typings still say string.
     this.pty.onData((d: string | Buffer) => this.output(typeof d === 'string' ? Buffer.from(d) : d));
-    this.pty.onExit(({ exitCode }) => void this.finish(exitCode));
+    this.pty.onExit(({ exitCode }) => {
+      this.finished = this.finish(exitCode);
+    });
   }
 
   get pid(): number {
@@ -193,9 +195,10 @@ export class ShellProcess {
 
   /** Ends the shell (idle, lab reset, server stop); the exit is reported with this reason. */
   end(reason: ExitReason, message: string): Promise<void> {
-    if (this.exited) return Promise.resolve();
+    if (this.exited) return this.finished ?? Promise.resolve();
     this.ending ??= { code: null, reason, message };
-    const gone = new Promise<void>((resolve) => this.pty.onExit(() => resolve()));
+    // Resolves once the shell is wholly gone: its process, and then its jail and API gate (finish).
+    const gone = new Promise<void>((resolve) => this.pty.onExit(() => resolve())).then(() => this.finished);
     if (this.paused) this.pty.resume(); // a paused pty would hold back its exit
     try {
       this.pty.kill('SIGHUP');
@@ -211,6 +214,8 @@ export class ShellProcess {
     }, 2000);
     return gone.finally(() => clearTimeout(hard));
   }
+
+  private finished?: Promise<void>;
 
   private async finish(code: number): Promise<void> {
     if (this.exited) return;

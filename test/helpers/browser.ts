@@ -41,7 +41,15 @@ export async function typeInTerminal(page: Page, text: string): Promise<void> {
 /** Waits until the page's lab is ready, its terminal connected and at a prompt; returns the lab line. */
 export async function waitForLab(page: Page, prompt: RegExp, { labMs = 180_000, socketMs = 30_000 } = {}): Promise<string> {
   await page.waitForFunction(() => document.getElementById('lab-status')?.dataset.state === 'ready', null, { timeout: labMs });
-  await page.waitForFunction(() => document.querySelector<HTMLElement>('.conn-state')?.dataset.kind === 'open', null, { timeout: socketMs });
+  await page.waitForFunction(() => document.querySelector<HTMLElement>('.conn-state')?.dataset.kind === 'open', null, { timeout: socketMs }).catch(async (err: Error) => {
+    // Say what the page showed instead, so a failure names the state it was stuck in.
+    const seen = await page.evaluate(() => ({
+      connection: document.querySelector<HTMLElement>('.conn-state')?.dataset.kind,
+      overlay: document.querySelector<HTMLElement>('.terminal-overlay:not([hidden])')?.textContent?.trim(),
+      lab: document.querySelector('#lab-status .lab-text')?.textContent,
+    })).catch(() => undefined);
+    throw new Error(`${err.message}; the terminal's connection stayed ${JSON.stringify(seen)}`);
+  });
   await waitForTerminal(page, prompt, socketMs * 2);
   return (await page.locator('#lab-status .lab-text').textContent()) ?? '';
 }

@@ -166,3 +166,34 @@ describe('terminal manager', () => {
     busy.close();
   });
 });
+
+describe('terminal manager stopping', () => {
+  it('closes a socket whose lab was still awaited when it stopped, and refuses one that comes after, so browsers reconnect to the next server', async () => {
+    // A lab manager whose lab is never ready until the test says so: the hello waits in labFor.
+    let release!: (lab: Lab) => void;
+    const pending = new Promise<Lab>((r) => (release = r));
+    const slow = Object.assign(new FakeLabs(), { labFor: () => pending });
+    const ctx = { config: { ...defaultConfig(), jail: false }, log: createLogger({ level: 'error' }), labs: slow } as unknown as AppContext;
+    const stopping = new TerminalManager(ctx);
+    const route = stopping.route();
+    const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    server.on('connection', (ws, req) => route.handle(ws, req, { id: 's', csrfToken: 't', user: { id: 41 } } as never, new URL(req.url!, 'http://x')));
+    await new Promise((r) => server.once('listening', r));
+    const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/ws/terminal`;
+    try {
+      const waiting = terminalClient(new WebSocket(url));
+      await new Promise((r) => waiting.ws.once('open', r));
+      await sleep(200); // the hello is in, the lab awaited
+      await stopping.stop();
+      release(slow.makeReady(41, 'lab-41a'));
+      expect((await waiting.waitForClose(5_000)).code).toBe(1001);
+      expect(stopping.shellOf(41)).toBeUndefined();
+      const late = terminalClient(new WebSocket(url));
+      expect((await late.waitForClose(5_000)).code).toBe(1001);
+      expect(late.frames.some((f) => f.type === 'hello')).toBe(false);
+    } finally {
+      for (const c of server.clients) c.terminate();
+      await new Promise((r) => server.close(r));
+    }
+  });
+});
