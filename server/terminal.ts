@@ -286,7 +286,11 @@ export class TerminalManager {
     } finally {
       this.resetting.delete(userId);
     }
-    if (!restored && this.viewers.has(userId)) await this.start(userId);
+    // A new lab needs a new shell; after a restore in place the shell stays, but a terminal that
+    // connected with no shell during the reset (spawn waits for it) gets one now.
+    if (!this.viewers.has(userId) || this.shells.has(userId)) return;
+    await this.starting.get(userId)?.catch(() => undefined); // a start that found the reset under way ends with no shell
+    if (this.viewers.has(userId) && !this.shells.has(userId)) await this.start(userId);
   }
 
   isResetting(userId: number): boolean {

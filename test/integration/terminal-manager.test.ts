@@ -167,6 +167,34 @@ describe('terminal manager', () => {
   });
 });
 
+describe('terminal manager and a lab restored in place', () => {
+  it('gives a shell to a terminal that connected, with none, while the lab was being restored', async () => {
+    let finish!: () => void;
+    const restoring = new Promise<void>((r) => (finish = r));
+    const lab = labs.makeReady(9, 'lab-9a');
+    Object.assign(labs, {
+      restorable: (userId: number) => userId === 9,
+      reset: async (userId: number) => {
+        labs.set(userId, { state: 'ready', lab, restoring: true });
+        await restoring;
+        labs.set(userId, { state: 'ready', lab });
+        return { lab, restored: true };
+      },
+    });
+    const resetting = manager.resetLab(9);
+    const c = terminalClient(new WebSocket(`ws://127.0.0.1:${port}/ws/terminal?as=9`));
+    await c.waitForFrame('lab');
+    await sleep(200);
+    expect(manager.shellOf(9)).toBeUndefined(); // no shell starts in a lab being restored
+    finish();
+    await resetting;
+    await c.waitForFrame('hello');
+    await c.waitFor(/[$#] $/m);
+    expect(manager.shellOf(9)?.labName).toBe('lab-9a');
+    c.close();
+  });
+});
+
 describe('terminal manager stopping', () => {
   it('closes a socket whose lab was still awaited when it stopped, and refuses one that comes after, so browsers reconnect to the next server', async () => {
     // A lab manager whose lab is never ready until the test says so: the hello waits in labFor.
