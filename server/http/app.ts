@@ -121,7 +121,6 @@ export function createApp(ctx: AppContext, routes: RouteModule[], sockets: Socke
       for (const wss of servers.values()) for (const c of wss.clients) c.terminate();
       server.closeAllConnections?.();
       await Promise.all(sockets.map((r) => r.close?.().catch((err) => ctx.log.warn('closing a socket route failed', { path: r.path, err }))));
-      for (const wss of servers.values()) for (const c of wss.clients) c.terminate();
       await closed;
     },
   };

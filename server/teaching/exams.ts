@@ -21,7 +21,7 @@ import { page } from '../http/layout.js';
 import { answerSchema, questionView } from './quiz.js';
 import { after, sittingsOf } from './exams/sittings.js';
 import { fillKnownVariables, labVariables, targetOf } from '../grading/target.js';
-import { candidateView, examsView, gradebookView, sittingDetailView, type ExamTask } from './exams/views.js';
+import { candidateView, examsView, explanationsWithheld, gradebookView, sittingDetailView, type ExamTask } from './exams/views.js';
 import type { ExamItem, ExamRecord, SittingRecord } from '../store/exams.js';
 import { labStatusView } from '../labs/status.js';
 import { examQuestion, ownQuestionsFromForm } from './exams/questions.js';
@@ -101,13 +101,10 @@ export const examRoutes: RouteModule = (app, ctx) => {
     });
   };
 
-  /**
-   * Results as the candidate sees them. A question's explanation tells its answer, so while the exam
-   * is still open (others may yet sit it) it is left out; it is shown once the exam is closed.
-   */
+  /** Results as the candidate sees them: without the questions' explanations while they are withheld. */
   const candidateResults = (exam: ExamRecord, sittingId: number) => {
     const results = readableResults(exam, sittingId);
-    if (exam.state === 'closed') return results;
+    if (!explanationsWithheld(exam)) return results;
     return results.map((r) => ((r.detail as { kind?: string }).kind === 'quiz' ? { ...r, detail: { ...(r.detail as object), explanation: '' } } : r));
   };
 
@@ -278,7 +275,7 @@ export const examRoutes: RouteModule = (app, ctx) => {
       lab: sitting?.state === 'in-progress' ? labStatusView(ctx.labs.statusOf(s.user.id)) : null,
       answers: sitting ? Object.fromEntries(savedAnswers(exam, sitting.id)) : {},
       results: released && sitting ? candidateResults(exam, sitting.id).map((r) => ({ itemKey: r.itemKey, points: r.points, maxPoints: r.maxPoints, detail: r.detail })) : null,
-      explanationsWithheld: released && exam.state !== 'closed',
+      explanationsWithheld: released && explanationsWithheld(exam),
       now: new Date().toISOString(),
     };
   };

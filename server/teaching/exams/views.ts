@@ -97,6 +97,11 @@ function questionInput(t: Extract<ExamTask, { kind: 'quiz' }>, saved: unknown, d
   }
 }
 
+/** A question's explanation tells its answer: candidates see none while the exam is open (others may yet sit it). */
+export function explanationsWithheld(exam: ExamRecord): boolean {
+  return exam.state !== 'closed' && exam.items.some((i) => i.kind === 'quiz');
+}
+
 export function candidateView(o: {
   exam: ExamRecord;
   sitting?: SittingRecord;
@@ -147,8 +152,7 @@ export function candidateView(o: {
     return waiting(html`You submitted this exam${sitting.endedBy === 'timeout' ? ' (the time ran out)' : ''} ${when(sitting.endedAt)}. Your instructor has not released the results yet.`);
   }
   // The explanations were left out while the exam is open (server/teaching/exams.ts candidateResults): say so.
-  const withheld = exam.state !== 'closed' && exam.items.some((i) => i.kind === 'quiz');
-  return html`${head}${resultsView(exam, sitting, o.results, o.tasks)}${withheld ? html`<p class="muted" id="explanations-withheld">The questions' explanations appear here once the exam is closed: others may still be sitting it.</p>` : ''}`;
+  return html`${head}${resultsView(exam, sitting, o.results, o.tasks)}${explanationsWithheld(exam) ? html`<p class="muted" id="explanations-withheld">The questions' explanations appear here once the exam is closed: others may still be sitting it.</p>` : ''}`;
 }
 
 function taskList(tasks: ExamTask[], answers: Map<string, unknown>, preview: boolean) {
